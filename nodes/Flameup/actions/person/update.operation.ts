@@ -1,0 +1,43 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { idField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { inputError } from '../../../shared/engine/errors';
+import { readKey } from '../../../shared/operations/keys';
+import { forEachItem, shapeRecord } from '../../../shared/operations/output';
+import type { Operation } from '../../../shared/operations/router';
+import { readPersonInput } from '../../../shared/person/input';
+import { flameupCodec, personFromBody, standardTraits } from '../../mapping';
+import { customTraits, personFields } from './fields';
+
+export const description: INodeProperties[] = [
+	idField('person', ['update'], 'Person ID or Email', 'The person\'s external ID or email address'),
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add field',
+		default: {},
+		displayOptions: showFor('person', ['update']),
+		options: personFields,
+	},
+	simplifyField('person', ['update']),
+];
+
+export const execute: Operation = async function (items, client) {
+	return await forEachItem(this, items, async (i) => {
+		const id = readKey(this, 'id', i, 'person ID or email');
+		const { traits, ...standard } = this.getNodeParameter('updateFields', i, {}) as IDataObject;
+		const merged = { ...customTraits(traits, i, this.getNode()), ...standardTraits(readPersonInput(standard, 'flameup', {})) };
+		if (Object.keys(merged).length === 0) {
+			throw inputError(this.getNode(), 'Nothing to update', i, 'Add at least one field under Update Fields.');
+		}
+		const body = await client.request({
+			method: 'PUT',
+			path: `/people/${encodeURIComponent(id)}`,
+			body: { traits: merged },
+			itemIndex: i,
+			action: `update person "${id}"`,
+		});
+		return shapeRecord(flameupCodec, personFromBody(body), this.getNodeParameter('simplify', i, true) as boolean);
+	});
+};

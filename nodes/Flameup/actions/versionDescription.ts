@@ -1,0 +1,29 @@
+import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as person from './person';
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'Flameup',
+	name: 'flameup',
+	icon: { light: 'file:flameup.svg', dark: 'file:flameup.dark.svg' },
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	description: 'Read, create and update people in Flameup (customer engagement)',
+	defaults: { name: 'Flameup' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: 'flameupApi', required: true }],
+	properties: [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: [{ name: 'Person', value: 'person' }],
+			default: 'person',
+		},
+		...person.description,
+	],
+};

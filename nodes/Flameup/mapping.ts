@@ -1,0 +1,113 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { inputError } from '../shared/engine/errors';
+import type { PersonCodec } from '../shared/operations/types';
+import { readPersonInput, type PersonInput } from '../shared/person/input';
+import { unifiedPerson } from '../shared/person/unified';
+import type { INode } from 'n8n-workflow';
+
+/** A person as Flameup returns it. */
+export interface FlameupPerson extends IDataObject {
+	id: string;
+	workspace_id?: string;
+	external_id?: string;
+	email?: string;
+	phone?: string;
+	first_name?: string;
+	last_name?: string;
+	avatar_url?: string;
+	timezone?: string;
+	locale?: string;
+	status?: string;
+	attributes?: IDataObject;
+	created_at?: string;
+	updated_at?: string;
+}
+
+/** A person as Flameup's create and batch endpoints take it. */
+export interface FlameupPersonPayload extends IDataObject {
+	userId: string;
+	email?: string;
+	phone?: string;
+	traits: IDataObject;
+}
+
+export const flameupCodec: PersonCodec<FlameupPerson> = {
+	toUnified: (raw) =>
+		unifiedPerson({
+			source: 'flameup',
+			id: raw.id,
+			externalId: raw.external_id,
+			email: raw.email,
+			firstName: raw.first_name,
+			lastName: raw.last_name,
+			phone: raw.phone,
+			timezone: raw.timezone,
+			locale: raw.locale,
+			avatarUrl: raw.avatar_url,
+			status: raw.status,
+			createdAt: raw.created_at,
+			updatedAt: raw.updated_at,
+		}),
+};
+
+/** Flameup's own field names accepted on input, besides the unified ones. */
+const FLAMEUP_ALIASES = {
+	userId: 'externalId',
+	external_id: 'externalId',
+	first_name: 'firstName',
+	last_name: 'lastName',
+	avatar_url: 'avatarUrl',
+} as const;
+
+function objectField(value: unknown): IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
+}
+
+/** The standard traits Flameup documents, from a person input. */
+export function standardTraits(person: PersonInput): IDataObject {
+	const traits: IDataObject = {
+		first_name: person.firstName,
+		last_name: person.lastName,
+		phone: person.phone,
+		avatar_url: person.avatarUrl,
+		timezone: person.timezone,
+		locale: person.locale,
+	};
+	for (const key of Object.keys(traits)) if (traits[key] === undefined) delete traits[key];
+	return traits;
+}
+
+/**
+ * An input item → one entry of POST /people/batch. Custom traits come from `traits` (or a raw
+ * record's `attributes`); Flameup matches the person by `userId` (external ID), else email, so an
+ * item without an external ID uses its email as `userId`.
+ */
+export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: number): FlameupPersonPayload {
+	const person = readPersonInput(json, 'flameup', FLAMEUP_ALIASES);
+	const userId = person.externalId ?? person.email;
+	if (!userId) {
+		throw inputError(
+			node,
+			'This item has neither an externalId nor an email',
+			itemIndex,
+			'Flameup matches people by external ID (userId) or email. Give the item an "externalId" or "email" field (or Flameup\'s own "userId").',
+		);
+	}
+	if (userId.length > 255) {
+		throw inputError(node, 'The external ID is longer than 255 characters', itemIndex, 'Flameup accepts user IDs of at most 255 characters.');
+	}
+	const payload: FlameupPersonPayload = {
+		userId,
+		traits: { ...objectField(json.attributes), ...objectField(json.traits), ...standardTraits(person) },
+	};
+	if (person.email) payload.email = person.email;
+	return payload;
+}
+
+/** Flameup answers a single write with the person, or with it wrapped as `{person}` / `{data}`. */
+export function personFromBody(body: unknown): FlameupPerson {
+	const record = objectField(body);
+	const inner = objectField(record.person ?? record.data);
+	return (Object.keys(inner).length > 0 ? inner : record) as FlameupPerson;
+}

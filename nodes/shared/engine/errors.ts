@@ -1,0 +1,115 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Redactor } from './redact';
+import type { VendorApi, VendorErrorInfo } from './vendor';
+
+/** Machine-readable facts attached to every API error as `error.context`. */
+export interface ApiErrorContext {
+	status?: number;
+	code?: string;
+	requestId?: string;
+	fields?: Record<string, string[]>;
+	notFound?: boolean;
+	retryable?: boolean;
+}
+
+const GENERIC_HINTS: Record<number, string> = {
+	400: 'The API rejected the request as invalid. Check the values sent for this item.',
+	401: 'The API key was refused. Open the credential, paste a valid key and use "Test connection".',
+	402: 'The account\'s plan does not include API access.',
+	403: 'The API key lacks a permission this operation needs. Create a key with the required scope.',
+	404: 'Nothing exists at that ID or path. Check the ID, and the credential\'s Base URL.',
+	409: 'The record conflicts with an existing one (often a duplicate email or ID).',
+	422: 'The API rejected some field values; see the field messages.',
+	429: 'The API\'s rate limit was still exceeded after every retry. Run fewer executions of this credential at once, or try again later.',
+	500: 'The vendor\'s server failed on every retry. Try again later.',
+	502: 'The vendor\'s gateway failed on every retry. Try again later.',
+	503: 'The vendor\'s service was unavailable on every retry. Try again later.',
+};
+
+export function itemSuffix(itemIndex: number | undefined): string {
+	return itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+}
+
+function formatFields(fields: Record<string, string[]> | undefined): string {
+	if (!fields) return '';
+	return Object.entries(fields)
+		.map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+		.join('; ');
+}
+
+/** Builds the NodeApiError for a failed API call; every string passes through the redactor. */
+export function buildApiError(
+	node: INode,
+	api: VendorApi,
+	redactor: Redactor,
+	facts: { status?: number; info: VendorErrorInfo; action: string; itemIndex?: number; notFound?: boolean; networkCode?: string; attempts?: number; detail?: string },
+): NodeApiError {
+	const { status, info, action, itemIndex } = facts;
+	const what =
+		status === undefined
+			? `could not reach the API (${facts.networkCode ?? 'network error'})`
+			: `answered HTTP ${status}${info.code ? ` ${info.code}` : ''}`;
+	const vendorMessage = info.message ? `: ${info.message}` : '';
+	const message = redactor.text(`${api.displayName} ${what} when trying to ${action}${vendorMessage}${itemSuffix(itemIndex)}`);
+
+	const parts: string[] = [];
+	const fields = formatFields(info.fields);
+	if (fields) parts.push(`Field errors: ${fields}.`);
+	const hint =
+		status === undefined
+			? `Check the credential's Base URL and that the server is reachable${facts.attempts ? ` (tried ${facts.attempts} times)` : ''}.`
+			: (api.hints?.[status] ?? GENERIC_HINTS[status] ?? GENERIC_HINTS[Math.floor(status / 100) * 100]);
+	if (hint) parts.push(hint);
+	if (facts.detail) parts.push(facts.detail);
+	if (info.requestId) parts.push(`${api.displayName} request ID: ${info.requestId}.`);
+	const description = redactor.text(parts.join(' '));
+
+	const context: ApiErrorContext = {
+		status,
+		code: info.code,
+		requestId: info.requestId,
+		fields: info.fields,
+		notFound: facts.notFound === true,
+	};
+	const response: JsonObject = redactor.value({
+		message,
+		...(status !== undefined ? { httpCode: String(status) } : {}),
+		...(info.code ? { code: info.code } : {}),
+		...(info.requestId ? { requestId: info.requestId } : {}),
+	});
+	const error = new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: status === undefined ? undefined : String(status),
+		itemIndex,
+	});
+	// NodeApiError may have derived other texts from the response; keep ours, redacted.
+	error.message = message;
+	error.description = description;
+	Object.assign(error.context, redactor.value(context));
+	return error;
+}
+
+/** A bad input (missing field, wrong type...): says what, for which item, and how to fix it. */
+export function inputError(node: INode, message: string, itemIndex: number | undefined, description: string): NodeOperationError {
+	return new NodeOperationError(node, `${message}${itemSuffix(itemIndex)}`, { itemIndex, description });
+}
+
+export function errorContext(error: unknown): ApiErrorContext {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		return error.context as ApiErrorContext;
+	}
+	return {};
+}
+
+export function isNotFoundError(error: unknown): boolean {
+	return errorContext(error).notFound === true;
+}
+
+/** A rejection of the request's data (400/409/422) that retrying with other data could avoid. */
+export function isValidationError(error: unknown): boolean {
+	const { status, notFound } = errorContext(error);
+	return !notFound && (status === 400 || status === 409 || status === 422);
+}

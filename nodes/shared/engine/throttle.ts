@@ -1,0 +1,81 @@
+import { sleep } from 'n8n-workflow';
+
+/** At most `limit` requests in any `intervalMs` window. */
+export interface RateWindow {
+	limit: number;
+	intervalMs: number;
+}
+
+/** Extra room kept on every window, so clock jitter and network latency never push a request over. */
+export const WINDOW_MARGIN_MS = 50;
+
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms) => await sleep(ms),
+};
+
+/**
+ * A sliding-window rate limiter over one or more windows at once. Slots are reserved at the time
+ * they are handed out, so concurrent callers queue in order and never exceed any window, whatever
+ * the server's own algorithm (sliding log, fixed window or token bucket of the same size).
+ */
+export class RateLimiter {
+	/** Start times handed out, oldest first; only the most recent `max(limit)` are kept. */
+	private readonly starts: number[] = [];
+
+	private pausedUntil = 0;
+
+	private readonly keep: number;
+
+	constructor(
+		readonly windows: RateWindow[],
+		private readonly clock: Clock = realClock,
+	) {
+		this.keep = Math.max(1, ...windows.map((w) => w.limit));
+	}
+
+	/** Reserve the next slot and return when it starts (ms since epoch). */
+	reserve(): number {
+		let start = Math.max(this.clock.now(), this.pausedUntil);
+		for (const { limit, intervalMs } of this.windows) {
+			if (this.starts.length >= limit) {
+				const blocking = this.starts[this.starts.length - limit];
+				start = Math.max(start, blocking + intervalMs + WINDOW_MARGIN_MS);
+			}
+		}
+		this.starts.push(start);
+		if (this.starts.length > this.keep) this.starts.splice(0, this.starts.length - this.keep);
+		return start;
+	}
+
+	/** Wait until a request may be sent. */
+	async acquire(): Promise<void> {
+		const wait = this.reserve() - this.clock.now();
+		if (wait > 0) await this.clock.sleep(wait);
+	}
+
+	/** Hold every caller until `until` (after the server said 429 with a reset time). */
+	pauseUntil(until: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, until);
+	}
+}
+
+const limiters = new Map<string, RateLimiter>();
+
+/**
+ * The limiter for one API key. Keys are hashes, never the secret itself; every execution of every
+ * node in this n8n process that uses the same key shares it.
+ */
+export function limiterFor(key: string, windows: RateWindow[]): RateLimiter {
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = new RateLimiter(windows);
+		limiters.set(key, limiter);
+	}
+	return limiter;
+}
