@@ -316,6 +316,444 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 	}
 }
 
+/* ------------------------------------------------------------------ n8n home and environment */
+
+/** A free TCP port on 127.0.0.1 (bound and released; a small race is possible but harmless in tests). */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Environment that keeps n8n quiet and offline: no telemetry, version checks, templates, banners,
+ * license renewal, AI assistant or vetted-community-node look-ups. Everything binds to 127.0.0.1.
+ */
+function offlineEnv() {
+	return {
+		N8N_DIAGNOSTICS_ENABLED: 'false', // telemetry (rudderstack/posthog) off
+		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
+		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', // no "new version" check
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false', // no template gallery fetches
+		N8N_PERSONALIZATION_ENABLED: 'false', // no onboarding survey
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false', // no vetted community node list from n8n's API
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true', // load <home>/.n8n/nodes/node_modules/n8n-nodes-*
+		N8N_REINSTALL_MISSING_PACKAGES: 'false', // never npm-install anything at start
+		N8N_MCP_COMMUNITY_NODE_DISCOVERY_ENABLED: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		// The simulators the tests talk to run on 127.0.0.1: keep SSRF protection (off by default) off.
+		N8N_SSRF_PROTECTION_ENABLED: 'false',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_SECURE_COOKIE: 'false', // the editor is served over plain http on 127.0.0.1
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		DB_TYPE: 'sqlite',
+		DB_SQLITE_POOL_SIZE: '1',
+		EXECUTIONS_MODE: 'regular',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		// Jest sets NODE_ENV=test; n8n then refuses to load nodes ("Not available in tests").
+		NODE_ENV: 'production',
+		NODE_OPTIONS: '',
+	};
+}
+
+/**
+ * Make a throw-away N8N_USER_FOLDER with `packageDir` (default: this repository) linked in as an
+ * installed community package, so its node types are `<package name>.<node>`.
+ * Resolves to { home, env, packageName, nodesDir }; env holds only n8n's variables (merge it
+ * over process.env; n8nCli does that).
+ */
+async function createN8nHome({ packageDir = REPO_ROOT, home, encryptionKey = TEST_ENCRYPTION_KEY, logLevel = 'info', extraEnv = {} } = {}) {
+	const root = home || (await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-home-')));
+	const n8nFolder = path.join(root, '.n8n');
+	const nodesDir = path.join(n8nFolder, 'nodes');
+	const pkg = readJson(path.join(packageDir, 'package.json'));
+	const packageName = pkg.name;
+	if (!/^(@[^/]+\/)?n8n-nodes-/.test(packageName)) {
+		// n8n only scans node_modules for n8n-nodes-* and @scope/n8n-nodes-*
+		throw new Error(`package name ${packageName} does not start with n8n-nodes-: n8n would not load it`);
+	}
+	const link = path.join(nodesDir, 'node_modules', packageName);
+	await fsp.mkdir(path.dirname(link), { recursive: true });
+	await fsp.rm(link, { recursive: true, force: true });
+	await fsp.symlink(path.resolve(packageDir), link, 'dir');
+	// n8n writes this file itself if missing (CommunityPackagesService.ensurePackageJson); loading does not
+	// need it, but with it the folder looks like an npm-installed package to n8n and to people.
+	await fsp.writeFile(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: pkg.version } }, null, 2) + '\n',
+	);
+	const env = {
+		...offlineEnv(),
+		N8N_USER_FOLDER: root,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_LOG_LEVEL: logLevel,
+		N8N_LOG_OUTPUT: 'console',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		...extraEnv,
+	};
+	return { home: root, env, packageName, nodesDir };
+}
+
+/** Remove a home made by createN8nHome (the symlinked package is not followed). */
+async function removeN8nHome(homeOrHandle) {
+	const home = typeof homeOrHandle === 'string' ? homeOrHandle : homeOrHandle.home;
+	if (!home || !path.basename(home).startsWith('n8n-home-')) throw new Error(`refusing to remove ${home}`);
+	await fsp.rm(home, { recursive: true, force: true });
+}
+
+/* ------------------------------------------------------------------ CLI driving */
+
+function childEnv(env) {
+	const merged = { ...process.env, ...env };
+	// Variables of the test runner that would change n8n's behaviour.
+	delete merged.JEST_WORKER_ID;
+	delete merged.N8N_CONFIG_FILES;
+	for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+	return merged;
+}
+
+/**
+ * Run `n8n <args>` with Node 24. cwd is the n8n home (n8n reads a `.env` from its cwd).
+ * Resolves to { code, signal, stdout, stderr, ms }; never rejects on a non-zero exit.
+ */
+function n8nCli(args, { env, timeoutMs = 180000, cwd, onOutput } = {}) {
+	if (!env || !env.N8N_USER_FOLDER) throw new Error('n8nCli needs the env from createN8nHome()');
+	if (!fs.existsSync(nodeBin())) throw new Error(`n8n runtime not installed: run \`node scripts/runtime.js install\` (${installProblem()})`);
+	return new Promise((resolve, reject) => {
+		const started = Date.now();
+		const child = spawn(nodeBin(), [n8nBin(), ...args], {
+			cwd: cwd || env.N8N_USER_FOLDER,
+			env: childEnv(env),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true, // own process group, so a time-out can end n8n and its task runner together
+		});
+		let stdout = '';
+		let stderr = '';
+		let timedOut = false;
+		child.stdout.on('data', (d) => {
+			stdout += d;
+			if (onOutput) onOutput(String(d), 'stdout');
+		});
+		child.stderr.on('data', (d) => {
+			stderr += d;
+			if (onOutput) onOutput(String(d), 'stderr');
+		});
+		const timer = setTimeout(() => {
+			timedOut = true;
+			killGroup(child, 'SIGKILL');
+		}, timeoutMs);
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			reject(err);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			const ms = Date.now() - started;
+			if (timedOut) {
+				const err = new Error(`n8n ${args.join(' ')} timed out after ${fmtSecs(ms)}\nstdout:\n${stdout.slice(-4000)}\nstderr:\n${stderr.slice(-4000)}`);
+				Object.assign(err, { code, signal, stdout, stderr, ms });
+				reject(err);
+				return;
+			}
+			resolve({ code, signal, stdout, stderr, ms });
+		});
+	});
+}
+
+function killGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			/* gone */
+		}
+	}
+}
+
+function cliFailure(what, r) {
+	const err = new Error(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})\nstdout:\n${r.stdout.slice(-4000)}\nstderr:\n${r.stderr.slice(-4000)}`);
+	Object.assign(err, { code: r.code, stdout: r.stdout, stderr: r.stderr });
+	return err;
+}
+
+async function writeTempJson(env, prefix, data) {
+	const dir = path.join(env.N8N_USER_FOLDER, 'imports');
+	await fsp.mkdir(dir, { recursive: true });
+	const file = path.join(dir, `${prefix}-${Date.now()}-${crypto.randomBytes(4).toString('hex')}.json`);
+	await fsp.writeFile(file, JSON.stringify(data, null, 2));
+	return file;
+}
+
+/**
+ * `n8n import:credentials --input=F`. Each credential: { id, name, type, data: {...plain values} }
+ * (n8n encrypts plain `data` objects with N8N_ENCRYPTION_KEY on import). Resolves to the CLI result.
+ */
+async function importCredentials(env, credentials, { timeoutMs } = {}) {
+	const list = Array.isArray(credentials) ? credentials : [credentials];
+	const file = await writeTempJson(env, 'credentials', list);
+	const r = await n8nCli(['import:credentials', `--input=${file}`], { env, timeoutMs });
+	if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) throw cliFailure(`n8n import:credentials (${list.length})`, r);
+	return r;
+}
+
+/**
+ * `n8n import:workflow --input=F`. The workflow needs an `id` (so that it can be executed by id);
+ * one is generated when missing. Resolves to { id, ...cli result }.
+ */
+async function importWorkflow(env, workflow, { timeoutMs } = {}) {
+	const wf = { active: false, settings: {}, connections: {}, ...workflow };
+	if (!wf.id) wf.id = crypto.randomBytes(8).toString('hex');
+	const file = await writeTempJson(env, 'workflow', wf);
+	const r = await n8nCli(['import:workflow', `--input=${file}`], { env, timeoutMs });
+	if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) throw cliFailure(`n8n import:workflow ${wf.id}`, r);
+	return { id: wf.id, ...r };
+}
+
+/**
+ * Find the run-data JSON in `n8n execute --rawOutput` output: it starts at the first line that
+ * starts with `{` (log lines come before it) and is pretty-printed over many lines.
+ * Returns the parsed object or undefined.
+ */
+function parseExecuteOutput(text) {
+	const lines = String(text).split(/\r?\n/);
+	for (let start = 0; start < lines.length; start++) {
+		if (!lines[start].startsWith('{')) continue;
+		// The JSON ends at a line starting with `}`: try the last such line first (log lines may follow).
+		for (let end = lines.length - 1; end >= start; end--) {
+			if (!lines[end].startsWith('}')) continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				/* try a shorter span */
+			}
+		}
+	}
+	return undefined;
+}
+
+class N8nExecutionError extends Error {}
+
+/**
+ * `n8n execute --id=ID --rawOutput`. Resolves to the parsed run (IRun: { data: { resultData: { runData,
+ * lastNodeExecuted, error? } }, status, mode, startedAt, stoppedAt, ... }).
+ * Throws when n8n prints no run JSON (exit 0 alone proves nothing) and, unless allowError,
+ * when the execution failed (the error has .run, .stdout, .stderr).
+ */
+async function executeWorkflow(env, id, { timeoutMs = 180000, allowError = false } = {}) {
+	const r = await n8nCli(['execute', `--id=${id}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info', ...env }, timeoutMs });
+	const run = parseExecuteOutput(r.stdout);
+	if (!run || typeof run !== 'object' || !run.data || !run.data.resultData) {
+		throw cliFailure(`n8n execute --id=${id} printed no run JSON (${fmtSecs(r.ms)})`, r);
+	}
+	Object.defineProperty(run, '__cli', { value: { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: r.ms }, enumerable: false });
+	const error = run.data.resultData.error;
+	if (error && !allowError) {
+		const err = new N8nExecutionError(
+			`workflow ${id} failed in node "${run.data.resultData.lastNodeExecuted}": ${error.message}${error.description ? ` (${error.description})` : ''}`,
+		);
+		Object.assign(err, { run, stdout: r.stdout, stderr: r.stderr });
+		throw err;
+	}
+	if (!error && r.code !== 0) throw cliFailure(`n8n execute --id=${id}`, r);
+	return run;
+}
+
+/** Output items (their `json`) of one node of a run: run.data.resultData.runData[node][runIndex].data.main[output]. */
+function nodeOutput(run, nodeName, { runIndex = 0, output = 0 } = {}) {
+	const runs = run.data.resultData.runData[nodeName];
+	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	const task = runs[runIndex];
+	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
+	return ((task.data && task.data.main && task.data.main[output]) || []).map((item) => item.json);
+}
+
+/* ------------------------------------------------------------------ editor (n8n start) */
+
+function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 10000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const u = new URL(url);
+		if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') {
+			reject(new Error(`refusing to talk to ${u.hostname}: only 127.0.0.1`));
+			return;
+		}
+		const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+		const req = http.request(
+			u,
+			{
+				method,
+				headers: { ...(data !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
+				timeout: timeoutMs,
+			},
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (c) => (text += c));
+				res.on('end', () => {
+					let json;
+					try {
+						json = JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode, headers: res.headers, text, json });
+				});
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${url}`)));
+		req.on('error', reject);
+		if (data !== undefined) req.write(data);
+		req.end();
+	});
+}
+
+/**
+ * `n8n start` bound to host:port. Resolves when GET /healthz answers 200 (and /healthz/readiness
+ * when the database is up). Returns { url, port, child, env, logs(), stop() }.
+ */
+async function startEditor(env, { port = 5678, host = '127.0.0.1', timeoutMs = 180000, log } = {}) {
+	if (host !== '127.0.0.1' && host !== 'localhost') throw new Error('startEditor binds to 127.0.0.1 only');
+	const url = `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`;
+	const e = {
+		...env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		WEBHOOK_URL: `${url}/`,
+	};
+	if (!e.N8N_RUNNERS_BROKER_PORT || e.N8N_RUNNERS_BROKER_PORT === String(port)) e.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+	// Fail early and clearly if something already listens there.
+	try {
+		const r = await httpRequest(`${url}/healthz`, { timeoutMs: 1000 });
+		throw new Error(`port ${port} is busy (something answered /healthz with ${r.status})`);
+	} catch (err) {
+		if (/is busy/.test(err.message)) throw err;
+	}
+	const started = Date.now();
+	const child = spawn(nodeBin(), [n8nBin(), 'start'], {
+		cwd: e.N8N_USER_FOLDER,
+		env: childEnv(e),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	let output = '';
+	const onData = (d) => {
+		output += d;
+		if (output.length > 2e6) output = output.slice(-1e6);
+		if (log) for (const line of String(d).split(/\r?\n/)) if (line.trim()) log(`[n8n] ${line}`);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	let exited = null;
+	const exitPromise = new Promise((resolve) => child.on('close', (code, signal) => resolve((exited = { code, signal }))));
+
+	const stop = async ({ graceMs = 15000 } = {}) => {
+		if (exited) return exited;
+		killGroup(child, 'SIGTERM');
+		const t = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+		const r = await exitPromise;
+		clearTimeout(t);
+		return r;
+	};
+
+	for (;;) {
+		if (exited) throw new Error(`n8n start exited (${exited.signal || exited.code}) before answering /healthz\n${output.slice(-6000)}`);
+		if (Date.now() - started > timeoutMs) {
+			await stop({ graceMs: 2000 });
+			throw new Error(`n8n start did not answer ${url}/healthz within ${fmtSecs(timeoutMs)}\n${output.slice(-6000)}`);
+		}
+		try {
+			const r = await httpRequest(`${url}/healthz/readiness`, { timeoutMs: 2000 });
+			if (r.status === 200) break;
+		} catch {
+			/* not up yet */
+		}
+		await sleep(500);
+	}
+	// /healthz answers before the REST API and the editor are registered: wait for /rest/settings too.
+	for (;;) {
+		if (exited) throw new Error(`n8n start exited (${exited.signal || exited.code})\n${output.slice(-6000)}`);
+		if (Date.now() - started > timeoutMs) {
+			await stop({ graceMs: 2000 });
+			throw new Error(`n8n REST API at ${url} not ready within ${fmtSecs(timeoutMs)}\n${output.slice(-6000)}`);
+		}
+		try {
+			const r = await httpRequest(`${url}/rest/settings`, { timeoutMs: 2000 });
+			if (r.status === 200) break;
+		} catch {
+			/* not up yet */
+		}
+		await sleep(500);
+	}
+	return { url, port, child, env: e, startMs: Date.now() - started, logs: () => output, stop, session: null };
+}
+
+/* ------------------------------------------------------------------ owner login and credential test */
+
+const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Test-Owner-Passw0rd' };
+const BROWSER_ID = 'n8n-nodes-people-sync-runtime';
+
+/**
+ * Log in to a started editor as the instance owner, setting the owner up first on a fresh instance
+ * (POST /rest/owner/setup) and logging in (POST /rest/login) otherwise. Caches the cookie on the handle.
+ */
+async function ownerSession(editor, owner = OWNER) {
+	if (editor.session) return editor.session;
+	const headers = { 'browser-id': BROWSER_ID };
+	let r = await httpRequest(`${editor.url}/rest/owner/setup`, { method: 'POST', headers, body: owner });
+	if (r.status !== 200) {
+		r = await httpRequest(`${editor.url}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: { emailOrLdapLoginId: owner.email, password: owner.password },
+		});
+	}
+	if (r.status !== 200) throw new Error(`could not log in as the owner (${r.status}): ${r.text.slice(0, 500)}`);
+	const cookie = (r.headers['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('n8n set no n8n-auth cookie on login');
+	editor.session = { cookie, headers: { cookie, 'browser-id': BROWSER_ID }, user: r.json && r.json.data };
+	return editor.session;
+}
+
+/** Authenticated REST call on a started editor: resolves to { status, json, text }. */
+async function rest(editor, method, p, body) {
+	const { headers } = await ownerSession(editor);
+	return httpRequest(`${editor.url}/rest${p}`, { method, headers, body, timeoutMs: 60000 });
+}
+
+/**
+ * n8n's own "Test connection" for a stored credential: reads it (GET /rest/credentials/:id?includeData=true,
+ * secrets come back redacted and n8n restores them) and POSTs it to /rest/credentials/test.
+ * Resolves to n8n's { status: 'OK' | 'Error', message }.
+ */
+async function testCredential(editor, credentialId) {
+	const got = await rest(editor, 'GET', `/credentials/${encodeURIComponent(credentialId)}?includeData=true`);
+	if (got.status !== 200 || !got.json || !got.json.data) throw new Error(`GET credential ${credentialId}: ${got.status} ${got.text.slice(0, 500)}`);
+	const c = got.json.data;
+	const r = await rest(editor, 'POST', '/credentials/test', { credentials: { id: c.id, name: c.name, type: c.type, data: c.data } });
+	if (r.status !== 200 || !r.json || !r.json.data) throw new Error(`POST /rest/credentials/test: ${r.status} ${r.text.slice(0, 500)}`);
+	return r.json.data;
+}
+
 /* ------------------------------------------------------------------ CLI */
 
 async function main(argv) {
@@ -360,6 +798,22 @@ module.exports = {
 	isInstalled,
 	installProblem,
 	ensureRuntime,
+	freePort,
+	offlineEnv,
+	createN8nHome,
+	removeN8nHome,
+	n8nCli,
+	importCredentials,
+	importWorkflow,
+	parseExecuteOutput,
+	executeWorkflow,
+	nodeOutput,
+	N8nExecutionError,
+	startEditor,
+	ownerSession,
+	rest,
+	testCredential,
+	OWNER,
 };
 
 if (require.main === module) {

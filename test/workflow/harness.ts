@@ -1,0 +1,257 @@
+/**
+ * Runs real workflows in process with n8n-core's WorkflowExecute. The package is loaded from its
+ * built `dist` by n8n-core's PackageDirectoryLoader, exactly as n8n loads an installed community
+ * package, so node types are `n8n-nodes-people-sync.<node>`.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// n8n-core writes its instance config under N8N_USER_FOLDER: keep it out of the home folder.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(os.tmpdir(), 'people-sync-n8n-'));
+
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type IConnections,
+} from 'n8n-workflow';
+
+export const PACKAGE = 'n8n-nodes-people-sync';
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A test-only start node that outputs the items given in its `items` parameter. */
+class ItemsNode implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['input'] as Array<'input'>,
+		version: 1,
+		description: 'Outputs fixed items (tests only)',
+		defaults: { name: 'Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json, i) => ({ json, pairedItem: { item: 0 }, index: i }))].map((list) =>
+			list.map(({ json, pairedItem }) => ({ json, pairedItem })),
+		);
+	}
+}
+
+let loaded: Promise<PackageDirectoryLoader> | undefined;
+
+export async function loadPackage(): Promise<PackageDirectoryLoader> {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(ROOT);
+		await loader.loadAll();
+		return loader;
+	})();
+	return await loaded;
+}
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly loader: PackageDirectoryLoader) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		if (nodeType === 'test.items') return new ItemsNode();
+		const short = nodeType.replace(`${PACKAGE}.`, '');
+		return this.loader.getNode(short).type;
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		return this.getByName(nodeType) as INodeType;
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+/** Resolves `={{$credentials.x}}` and `=Bearer {{$credentials.x}}` as n8n's credentials helper does. */
+function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return value.slice(1).replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => String(credentials[name] ?? ''));
+}
+
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly loader: PackageDirectoryLoader,
+		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	private type(name: string): ICredentialType {
+		return this.loader.getCredential(name).type;
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const { authenticate } = this.type(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
+		const out: IHttpRequestOptions = { ...requestOptions };
+		const props = authenticate.properties;
+		for (const place of ['headers', 'qs', 'body'] as const) {
+			const extra = props[place] as IDataObject | undefined;
+			if (!extra) continue;
+			const resolved: IDataObject = {};
+			for (const [k, v] of Object.entries(extra)) resolved[k] = resolveCredentialExpression(v, credentials) as string;
+			out[place] = { ...((out[place] as IDataObject | undefined) ?? {}), ...resolved };
+		}
+		return out;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used in tests');
+	}
+
+	async getDecrypted(_a: IWorkflowExecuteAdditionalData, _n: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const credentials = this.credentials[type];
+		if (!credentials) throw new Error(`No test credentials for ${type}`);
+		const defaults: ICredentialDataDecryptedObject = {};
+		for (const prop of this.type(type).properties) defaults[prop.name] = prop.default as string;
+		return { ...defaults, ...credentials };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface TestNode {
+	name: string;
+	/** Short type (`flameup`) for this package's nodes, or a full type. */
+	type: string;
+	parameters: IDataObject;
+	/** Credential type names this node uses. */
+	credentials?: string[];
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of each node (first run, first output). */
+	output: Record<string, INodeExecutionData[]>;
+	/** The workflow-level error, if the run failed. */
+	error?: Error & { description?: string; context?: IDataObject };
+	status: string;
+}
+
+/**
+ * Runs a linear workflow: an Items node with `items`, then `nodes` in order, each fed by the one before.
+ */
+export async function runWorkflow(options: {
+	items: IDataObject[];
+	nodes: TestNode[];
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}): Promise<RunResult> {
+	const loader = await loadPackage();
+	const nodes: INode[] = [
+		{ id: 'items', name: 'Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items) } },
+		...options.nodes.map((n, i) => ({
+			id: `node-${i}`,
+			name: n.name,
+			type: n.type.includes('.') ? n.type : `${PACKAGE}.${n.type}`,
+			typeVersion: 1,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: n.parameters as INode['parameters'],
+			credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
+			...(n.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		})),
+	];
+	const connections: IConnections = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+	}
+	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
+
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	let finished: (run: IRun) => void = () => undefined;
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+	const credentialsHelper = new TestCredentialsHelper(loader, options.credentials);
+	const additionalData = {
+		hooks,
+		credentialsHelper,
+		executionId: '1',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		logAiEvent: () => undefined,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData; // The engine needs only these fields to run plain nodes.
+
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
+	});
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await done;
+
+	const output: Record<string, INodeExecutionData[]> = {};
+	for (const [name, runs] of Object.entries(run.data.resultData.runData ?? {})) {
+		output[name] = runs[0]?.data?.main?.[0] ?? [];
+	}
+	return { run, output, error: run.data.resultData.error as RunResult['error'], status: run.status };
+}
+
+/** Every string an execution produced: outputs, errors, descriptions (for secret checks). */
+export function everythingSaid(result: RunResult): string {
+	return JSON.stringify(result.run, (_k, v: unknown) =>
+		v instanceof Error ? { message: v.message, description: (v as { description?: string }).description, stack: v.stack, context: (v as { context?: unknown }).context } : v,
+	);
+}
