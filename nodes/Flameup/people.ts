@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isNotFoundError } from '../shared/engine/errors';
 import { paginate } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
 import { fanOut, isEmailKey } from '../shared/operations/keys';
@@ -20,22 +19,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** One person by external ID or email (flat path), or by UUID / exact search (workspace paths). */
 async function readOne(client: VendorClient, key: string): Promise<FlameupPerson | undefined> {
 	const workspaceId = text(client.credentials.workspaceId);
-	try {
-		if (!workspaceId || UUID.test(key)) {
-			const body = await client.request({ method: 'GET', path: peoplePath(client.credentials, `/${encodeURIComponent(key)}`), action: `get person "${key}"` });
-			return personFromBody(body);
-		}
-		const body = await client.request<{ people?: FlameupPerson[] }>({
-			method: 'GET',
-			path: peoplePath(client.credentials, '/search'),
-			qs: isEmailKey(key) ? { email: key, limit: 1 } : { external_id: key, limit: 1 },
-			action: `find person "${key}"`,
-		});
-		return body.people?.[0];
-	} catch (error) {
-		if (isNotFoundError(error)) return undefined;
-		throw error;
+	if (!workspaceId || UUID.test(key)) {
+		const body = await client.find({ method: 'GET', path: peoplePath(client.credentials, `/${encodeURIComponent(key)}`), action: `get person "${key}"` });
+		return body === undefined ? undefined : personFromBody(body);
 	}
+	const body = await client.request<{ people?: FlameupPerson[] }>({
+		method: 'GET',
+		path: peoplePath(client.credentials, '/search'),
+		qs: isEmailKey(key) ? { email: key, limit: 1 } : { external_id: key, limit: 1 },
+		action: `find person "${key}"`,
+	});
+	return body.people?.[0];
 }
 
 /** Flameup has no batch read: single reads fan out through the key's 120/minute throttle. */

@@ -1,6 +1,6 @@
 import { samplePeople } from '../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../simulators/flameup';
-import { everythingSaid, runWorkflow, type TestNode } from './harness';
+import { runWorkflow, type TestNode } from './harness';
 
 const sim = new FlameupSimulator();
 let credentials: Record<string, Record<string, string>>;

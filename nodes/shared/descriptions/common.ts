@@ -98,7 +98,8 @@ export function batchSizeOption(maxBatchSize: number, note: string): INodeProper
 		type: 'number',
 		default: maxBatchSize,
 		typeOptions: { minValue: 1, maxValue: maxBatchSize },
-		description: `How many records to send per request (at most ${maxBatchSize}, the API's limit). ${note}`,
+		description: `How many records to send per request, at most ${maxBatchSize} (the API's limit)`,
+		hint: note,
 	};
 }
 

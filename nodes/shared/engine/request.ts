@@ -64,6 +64,15 @@ export class VendorClient {
 
 	/** Sends one request and returns the unwrapped payload; throws a NodeApiError on failure. */
 	async request<T = unknown>(req: ApiRequest): Promise<T> {
+		return (await this.send<T>(req, false)) as T;
+	}
+
+	/** As `request`, but "no such record" (the vendor's not-found answer) returns undefined. */
+	async find<T = unknown>(req: ApiRequest): Promise<T | undefined> {
+		return await this.send<T>(req, true);
+	}
+
+	private async send<T>(req: ApiRequest, allowNotFound: boolean): Promise<T | undefined> {
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: this.api.url(this.credentials, req.path),
@@ -121,12 +130,14 @@ export class VendorClient {
 				await this.clock.sleep(delay);
 				continue;
 			}
+			const notFound = this.api.isNotFound ? this.api.isNotFound(apiResponse, info) : status === 404;
+			if (notFound && allowNotFound) return undefined;
 			throw buildApiError(this.node, this.api, this.redactor, {
 				status,
 				info,
 				action: req.action,
 				itemIndex: req.itemIndex,
-				notFound: this.api.isNotFound ? this.api.isNotFound(apiResponse, info) : status === 404,
+				notFound,
 				detail:
 					delay !== undefined
 						? `The server asked to wait ${Math.ceil(delay / 1000)} s, longer than the node waits (${MAX_WAIT_MS / 1000} s).`
