@@ -1,0 +1,86 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { chunk, unique } from '../shared/engine/chunk';
+import type { VendorClient } from '../shared/engine/request';
+import { isEmailKey } from '../shared/operations/keys';
+import type { ListRecords } from '../shared/operations/list';
+import type { ReadByKeys } from '../shared/operations/types';
+import { text } from '../shared/person/unified';
+import { FLXPOINT_MAX_KEYS, USERS_PATH, usersQuery } from './api';
+import type { FlxpointUser } from './mapping';
+
+/** GET /account/users answers a bare JSON array of users (spec: `array[User]`). */
+function usersFromBody(client: VendorClient, body: unknown, action: string, itemIndex?: number): FlxpointUser[] {
+	if (Array.isArray(body)) return body as FlxpointUser[];
+	throw new NodeOperationError(client.node, `Flxpoint answered with something other than a list of users when trying to ${action}`, {
+		itemIndex,
+		description: 'GET /account/users should return a JSON array. Check the credential\'s Base URL: it must point at the Flxpoint API (https://api.flxpoint.com), not a web page or proxy.',
+	});
+}
+
+/** "007" and "7" are the same integer ID; the API returns `id` as a number. */
+function canonicalId(key: string): string {
+	return key.replace(/^0+(?=\d)/, '');
+}
+
+/**
+ * GET /account/users?ids=… or ?emails=…, in chunks of at most 50 distinct values, IDs and emails
+ * never in the same request (whether they AND or OR is undocumented). The throttle holds the
+ * token's 2 requests/second. Keys that are neither an email nor a whole number cannot name a
+ * Flxpoint user (`ids` is `array[integer]`), so they are not sent and come back as not found.
+ */
+export const readUsers: ReadByKeys<FlxpointUser> = async (client, keys) => {
+	const found = new Map<string, FlxpointUser>();
+	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
+	const idKeys = keys.filter((k) => !isEmailKey(k) && /^\d+$/.test(k));
+	const ids = unique(idKeys.map(canonicalId));
+
+	for (const part of chunk(ids, FLXPOINT_MAX_KEYS)) {
+		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by ID`;
+		const body = await client.request({ method: 'GET', path: USERS_PATH, qs: usersQuery('ids', part), action });
+		const byId = new Map(usersFromBody(client, body, action).map((u) => [text(u.id) ?? '', u]));
+		for (const key of idKeys) {
+			const user = byId.get(canonicalId(key));
+			if (user) found.set(key, user);
+		}
+	}
+	for (const part of chunk(emails, FLXPOINT_MAX_KEYS)) {
+		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by email`;
+		const body = await client.request({ method: 'GET', path: USERS_PATH, qs: usersQuery('emails', part), action });
+		const byEmail = new Map(usersFromBody(client, body, action).map((u) => [text(u.email)?.toLowerCase() ?? '', u]));
+		for (const email of part) {
+			const user = byEmail.get(email);
+			if (user) found.set(email, user);
+		}
+	}
+	// Keys are matched as asked: an email given in capitals maps to the user found under its lower case.
+	for (const key of keys) {
+		const user = isEmailKey(key) && !found.has(key) ? found.get(key.toLowerCase()) : undefined;
+		if (user) found.set(key, user);
+	}
+	return found;
+};
+
+function wanted(value: unknown): string[] {
+	const list = Array.isArray(value) ? value : [value];
+	return list.map((v) => text(v)?.toLowerCase()).filter((v): v is string => v !== undefined);
+}
+
+/**
+ * GET /account/users once: the endpoint has no pagination and no filters besides ids/emails
+ * (vendor-apis.md §3), so Role, Email Contains and Primary Only are applied here, then the limit.
+ */
+export const listUsers: ListRecords<FlxpointUser> = async (client, { limit, filters, itemIndex }) => {
+	const action = 'list users';
+	const body = await client.request({ method: 'GET', path: USERS_PATH, itemIndex, action });
+	const roles = wanted(filters.roleHandle);
+	const emailContains = text(filters.emailContains)?.toLowerCase();
+	const primaryOnly = filters.primaryOnly === true;
+	const users = usersFromBody(client, body, action, itemIndex).filter(
+		(u) =>
+			(roles.length === 0 || roles.includes(text(u.role?.handle)?.toLowerCase() ?? '')) &&
+			(!emailContains || (text(u.email)?.toLowerCase() ?? '').includes(emailContains)) &&
+			(!primaryOnly || u.isPrimary === true),
+	);
+	return limit === undefined ? users : users.slice(0, Math.max(0, Math.floor(limit)));
+};

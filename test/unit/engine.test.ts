@@ -1,0 +1,196 @@
+import { chunk, unique } from '../../nodes/shared/engine/chunk';
+import { commonErrorInfo } from '../../nodes/shared/engine/errorShapes';
+import { paginate, type PageRequest } from '../../nodes/shared/engine/paginate';
+import { Redactor, REDACTED } from '../../nodes/shared/engine/redact';
+import { backoffMs, MAX_ATTEMPTS, nextRetryDelay, serverWaitMs } from '../../nodes/shared/engine/retry';
+import { RateLimiter, WINDOW_MARGIN_MS, type Clock } from '../../nodes/shared/engine/throttle';
+
+describe('retry', () => {
+	const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+	test('Retry-After in seconds and as an HTTP date', () => {
+		expect(serverWaitMs({ 'Retry-After': '3' }, now)).toBe(3000);
+		expect(serverWaitMs({ 'retry-after': new Date(now + 5000).toUTCString() }, now)).toBe(5000);
+	});
+
+	test('X-RateLimit-Reset as a Unix time or as seconds; Retry-After wins', () => {
+		expect(serverWaitMs({ 'X-RateLimit-Reset': String(now / 1000 + 7) }, now)).toBe(7000);
+		expect(serverWaitMs({ 'x-ratelimit-reset': '12' }, now)).toBe(12000);
+		expect(serverWaitMs({ 'Retry-After': '1', 'X-RateLimit-Reset': String(now / 1000 + 60) }, now)).toBe(1000);
+		expect(serverWaitMs({}, now)).toBeUndefined();
+	});
+
+	test('exponential backoff with jitter when the server gives no time', () => {
+		expect(backoffMs(1, () => 0)).toBe(500);
+		expect(backoffMs(1, () => 1)).toBe(1000);
+		expect(backoffMs(3, () => 0)).toBe(2000);
+		expect(backoffMs(3, () => 1)).toBe(4000);
+		expect(nextRetryDelay(2, { status: 503, headers: {} }, now, () => 0.5)).toBe(1500);
+	});
+
+	test('what is retried, and the bound on attempts', () => {
+		expect(nextRetryDelay(1, { status: 429, headers: { 'Retry-After': '2' } }, now, () => 0)).toBe(2000);
+		expect(nextRetryDelay(1, { status: 500 }, now, () => 0)).toBe(500);
+		expect(nextRetryDelay(1, { status: 400 }, now)).toBeUndefined();
+		expect(nextRetryDelay(1, { status: 401 }, now)).toBeUndefined();
+		expect(nextRetryDelay(1, { status: 422 }, now)).toBeUndefined();
+		expect(nextRetryDelay(1, { networkCode: 'ECONNRESET' }, now, () => 0)).toBe(500);
+		expect(nextRetryDelay(1, { networkCode: 'CERT_HAS_EXPIRED' }, now)).toBeUndefined();
+		expect(nextRetryDelay(MAX_ATTEMPTS, { status: 429 }, now)).toBeUndefined();
+	});
+});
+
+describe('redaction', () => {
+	const key = 'fd_9f8e7d6c5b4a';
+	const redactor = new Redactor([key, 'abc', undefined], ['app_key']);
+
+	test('secret values, their URL-encoded form and key query parameters are removed', () => {
+		expect(redactor.text(`key ${key} in text`)).toBe(`key ${REDACTED} in text`);
+		expect(redactor.text('https://x/member/list?app_key=anything-else&p=1')).toBe(`https://x/member/list?app_key=${REDACTED}&p=1`);
+		expect(redactor.text(`u?token=${encodeURIComponent('a b/c')}`)).toBe(`u?token=${REDACTED}`);
+		expect(new Redactor(['p@ss/word+1']).text('x=p%40ss%2Fword%2B1')).toBe(`x=${REDACTED}`);
+	});
+
+	test('short values are not treated as secrets; nested values are redacted', () => {
+		expect(redactor.text('abc stays')).toBe('abc stays');
+		expect(redactor.value({ a: [`x${key}`], b: { c: key }, n: 5 })).toEqual({ a: [`x${REDACTED}`], b: { c: REDACTED }, n: 5 });
+	});
+});
+
+describe('chunking', () => {
+	test('chunks of at most the size, order kept', () => {
+		const list = Array.from({ length: 250 }, (_, i) => i);
+		const chunks = chunk(list, 100);
+		expect(chunks.map((c) => c.length)).toEqual([100, 100, 50]);
+		expect(chunks.flat()).toEqual(list);
+		expect(chunk([], 20)).toEqual([]);
+		expect(chunk([1, 2, 3], 0)).toEqual([[1], [2], [3]]);
+		expect(unique([3, 1, 3, 2, 1])).toEqual([3, 1, 2]);
+	});
+});
+
+describe('pagination', () => {
+	const data = Array.from({ length: 250 }, (_, i) => i);
+	const offsetApi = (withTotal: boolean) => {
+		const calls: PageRequest[] = [];
+		const fetchPage = async (r: PageRequest) => {
+			calls.push(r);
+			return { items: data.slice(r.offset, r.offset + r.pageSize), total: withTotal ? data.length : undefined };
+		};
+		return { calls, fetchPage };
+	};
+	const pageApi = () => {
+		const calls: PageRequest[] = [];
+		const fetchPage = async (r: PageRequest) => {
+			calls.push(r);
+			const start = (r.page - 1) * r.pageSize;
+			return { items: data.slice(start, start + r.pageSize), hasMore: start + r.pageSize < data.length };
+		};
+		return { calls, fetchPage };
+	};
+
+	test('offset: all 250 in 3 requests, stopping on total', async () => {
+		const api = offsetApi(true);
+		const result = await paginate({ style: 'offset', maxPageSize: 100, fetchPage: api.fetchPage });
+		expect(result.items).toEqual(data);
+		expect(api.calls.map((c) => [c.offset, c.pageSize])).toEqual([[0, 100], [100, 100], [200, 100]]);
+	});
+
+	test('offset without total: a short page ends it; a full last page costs one empty request', async () => {
+		const api = offsetApi(false);
+		expect((await paginate({ style: 'offset', maxPageSize: 100, fetchPage: api.fetchPage })).requests).toBe(3);
+		const exact = offsetApi(false);
+		const r = await paginate({ style: 'offset', maxPageSize: 125, fetchPage: exact.fetchPage });
+		expect(r.items).toHaveLength(250);
+		expect(r.requests).toBe(3);
+	});
+
+	test('offset limit: exactly the limit, last request asks only for the rest', async () => {
+		const api = offsetApi(true);
+		const result = await paginate({ style: 'offset', maxPageSize: 100, limit: 130, fetchPage: api.fetchPage });
+		expect(result.items).toEqual(data.slice(0, 130));
+		expect(api.calls.map((c) => [c.offset, c.pageSize])).toEqual([[0, 100], [100, 30]]);
+	});
+
+	test('page style: fixed page size, trimmed to the limit, hasMore=false stops', async () => {
+		const api = pageApi();
+		const result = await paginate({ style: 'page', maxPageSize: 100, limit: 130, fetchPage: api.fetchPage });
+		expect(result.items).toEqual(data.slice(0, 130));
+		expect(api.calls.map((c) => [c.page, c.pageSize])).toEqual([[1, 100], [2, 100]]);
+		const small = pageApi();
+		expect((await paginate({ style: 'page', maxPageSize: 100, limit: 20, fetchPage: small.fetchPage })).items).toHaveLength(20);
+		expect(small.calls).toEqual([{ page: 1, pageSize: 20, offset: 0 }]);
+		const all = pageApi();
+		expect((await paginate({ style: 'page', maxPageSize: 100, fetchPage: all.fetchPage })).requests).toBe(3);
+	});
+
+	test('reach: stops before asking past what the API allows, and says so', async () => {
+		const api = pageApi();
+		const result = await paginate({ style: 'page', maxPageSize: 100, reachableItems: 200, fetchPage: api.fetchPage });
+		expect(result.items).toHaveLength(200);
+		expect(result.cutAtReach).toBe(true);
+		expect(api.calls.every((c) => c.page * c.pageSize <= 200)).toBe(true);
+	});
+});
+
+describe('throttle', () => {
+	function fakeClock(): Clock & { t: number; slept: number[] } {
+		const clock = {
+			t: 1_000_000,
+			slept: [] as number[],
+			now: () => clock.t,
+			sleep: async (ms: number) => {
+				clock.slept.push(ms);
+				clock.t += ms;
+			},
+		};
+		return clock;
+	}
+
+	test('never more than the limit in any window (2/s → 1,000 requests in ~500 s, none early)', async () => {
+		const clock = fakeClock();
+		const limiter = new RateLimiter([{ limit: 2, intervalMs: 1000 }], clock);
+		const starts: number[] = [];
+		for (let i = 0; i < 40; i++) {
+			await limiter.acquire();
+			starts.push(clock.t);
+		}
+		for (let i = 2; i < starts.length; i++) expect(starts[i] - starts[i - 2]).toBeGreaterThanOrEqual(1000 + WINDOW_MARGIN_MS);
+		expect(starts[39] - starts[0]).toBeLessThan(20 * (1000 + WINDOW_MARGIN_MS));
+	});
+
+	test('two windows at once (50/s and 1,000/min)', async () => {
+		const clock = fakeClock();
+		const limiter = new RateLimiter([{ limit: 50, intervalMs: 1000 }, { limit: 1000, intervalMs: 60_000 }], clock);
+		const starts: number[] = [];
+		for (let i = 0; i < 1100; i++) starts.push(limiter.reserve());
+		for (let i = 50; i < starts.length; i++) expect(starts[i] - starts[i - 50]).toBeGreaterThanOrEqual(1000);
+		for (let i = 1000; i < starts.length; i++) expect(starts[i] - starts[i - 1000]).toBeGreaterThanOrEqual(60_000);
+	});
+
+	test('a pause (after a 429) holds every caller', async () => {
+		const clock = fakeClock();
+		const limiter = new RateLimiter([{ limit: 100, intervalMs: 1000 }], clock);
+		limiter.pauseUntil(clock.t + 3000);
+		expect(limiter.reserve()).toBe(clock.t + 3000);
+	});
+});
+
+describe('error shapes', () => {
+	test('Flameup simple, Flameup nested, PERSCOM and HTML bodies', () => {
+		expect(commonErrorInfo({ error: 'Not Found', message: 'The requested resource was not found', code: 404 })).toEqual({ message: 'Not Found: The requested resource was not found' });
+		expect(commonErrorInfo({ success: false, error: { type: 'invalid_request', message: 'Bad', details: { fields: { email: 'is invalid' } } }, request_id: 'r1' })).toEqual({
+			message: 'Bad',
+			code: 'invalid_request',
+			requestId: 'r1',
+			fields: { email: ['is invalid'] },
+		});
+		expect(commonErrorInfo({ error: { message: 'The given data was invalid.', type: 'ValidationException', request_id: 'q', trace_id: 't', errors: { email: ['The email has already been taken.'] } } })).toEqual({
+			message: 'The given data was invalid.',
+			code: 'ValidationException',
+			requestId: 'q',
+			fields: { email: ['The email has already been taken.'] },
+		});
+		expect(commonErrorInfo('<html><body><h1>502 Bad Gateway</h1></body></html>')).toEqual({ message: '502 Bad Gateway' });
+	});
+});
