@@ -13,6 +13,8 @@
  *   node scripts/runtime.js install    install (or reuse) .n8n-runtime/, with progress
  *   node scripts/runtime.js versions   print the versions of the installed runtime
  *   node scripts/runtime.js path       print the Node 24 and n8n bin paths
+ *   node scripts/runtime.js smoke      import + execute a Manual Trigger -> Edit Fields workflow, start/stop the editor
+ *   node scripts/runtime.js editor     start a demo editor on http://127.0.0.1:5678 with this package loaded
  */
 
 const fs = require('node:fs');
@@ -28,7 +30,7 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const RUNTIME_SRC = path.join(REPO_ROOT, 'runtime');
 const RUNTIME_DIR = path.join(REPO_ROOT, '.n8n-runtime');
 const MARKER = path.join(RUNTIME_DIR, '.runtime-installed.json');
-const LOCK_DIR = path.join(RUNTIME_DIR + '.lock');
+const LOCK_DIR = path.join(RUNTIME_DIR, '.install.lock');
 const MARKER_FORMAT = 1;
 
 /** Fixed, test-only encryption key: credentials in the throw-away N8N_USER_FOLDER are encrypted with it. */
@@ -146,6 +148,14 @@ function installProblem() {
 	return null;
 }
 
+/** Whether sqlite3's native binding loads in the runtime's Node 24. */
+function sqliteLoads() {
+	if (!fs.existsSync(nodeBin())) return false;
+	const r = spawnSync(nodeBin(), ['-e', "new (require('sqlite3').Database)(':memory:').close(); console.log('ok')"], { cwd: RUNTIME_DIR, encoding: 'utf8' });
+	sqliteLoads.lastError = r.stderr;
+	return r.status === 0 && r.stdout.trim() === 'ok';
+}
+
 function isInstalled() {
 	return installProblem() === null;
 }
@@ -254,6 +264,7 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 	let problem = force ? 'forced' : installProblem();
 	if (!problem) return { installed: false, versions: readJson(MARKER).versions };
 
+	fs.mkdirSync(RUNTIME_DIR, { recursive: true });
 	const release = await acquireLock(log);
 	try {
 		// Someone else may have installed it while we waited.
@@ -290,9 +301,16 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 			sizeDir: RUNTIME_DIR,
 		});
 		log(`  npm install done in ${fmtSecs(install.ms)}`);
-		// sqlite3's native binding (Node-API, so the same build works on Node 24).
-		const rebuild = await runStreaming(npm, ['rebuild', 'sqlite3'], { cwd: RUNTIME_DIR, env, log, label: 'npm rebuild sqlite3' });
-		log(`  npm rebuild sqlite3 done in ${fmtSecs(rebuild.ms)}`);
+		// sqlite3's native binding, skipped by --ignore-scripts: its install script tries a prebuilt download
+		// (fails: no network) and then compiles it with node-gyp (about a minute). Node-API, so the build
+		// made by the machine's Node 20 loads in Node 24. Kept when an earlier build is still there and loads.
+		let rebuild = { ms: 0 };
+		if (fs.existsSync(sqliteBinding()) && sqliteLoads()) {
+			log('  sqlite3 binding already built: kept');
+		} else {
+			rebuild = await runStreaming(npm, ['rebuild', 'sqlite3'], { cwd: RUNTIME_DIR, env, log, label: 'npm rebuild sqlite3' });
+			log(`  npm rebuild sqlite3 done in ${fmtSecs(rebuild.ms)}`);
+		}
 
 		for (const f of [nodeBin(), n8nBin(), sqliteBinding()]) {
 			if (!fs.existsSync(f)) throw new Error(`install finished but ${f} is missing`);
@@ -300,8 +318,7 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 		const nodeVersion = spawnSync(nodeBin(), ['--version'], { encoding: 'utf8' }).stdout.trim();
 		if (!nodeVersion.startsWith('v24.')) throw new Error(`${nodeBin()} reports ${nodeVersion || 'nothing'}, expected v24`);
 		// sqlite3 must load under Node 24 (n8n's default database).
-		const sq = spawnSync(nodeBin(), ['-e', "require('sqlite3'); console.log('ok')"], { cwd: RUNTIME_DIR, encoding: 'utf8' });
-		if (sq.status !== 0) throw new Error(`sqlite3 does not load under Node 24:\n${sq.stderr}`);
+		if (!sqliteLoads()) throw new Error(`sqlite3 does not load under Node 24:\n${sqliteLoads.lastError}`);
 
 		const sizeMb = folderSizeMb(RUNTIME_DIR);
 		const timings = { npmInstallMs: install.ms, sqliteRebuildMs: rebuild.ms, totalMs: Date.now() - t0 };
@@ -338,8 +355,6 @@ function freePort() {
 function offlineEnv() {
 	return {
 		N8N_DIAGNOSTICS_ENABLED: 'false', // telemetry (rudderstack/posthog) off
-		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
-		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', // no "new version" check
 		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false', // no template gallery fetches
@@ -353,6 +368,8 @@ function offlineEnv() {
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true', // load <home>/.n8n/nodes/node_modules/n8n-nodes-*
 		N8N_REINSTALL_MISSING_PACKAGES: 'false', // never npm-install anything at start
 		N8N_MCP_COMMUNITY_NODE_DISCOVERY_ENABLED: 'false',
+		// mcp-registry refreshes a server list from n8n's API at start (a system task): off.
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
 		// The simulators the tests talk to run on 127.0.0.1: keep SSRF protection (off by default) off.
 		N8N_SSRF_PROTECTION_ENABLED: 'false',
@@ -415,6 +432,16 @@ async function createN8nHome({ packageDir = REPO_ROOT, home, encryptionKey = TES
 async function removeN8nHome(homeOrHandle) {
 	const home = typeof homeOrHandle === 'string' ? homeOrHandle : homeOrHandle.home;
 	if (!home || !path.basename(home).startsWith('n8n-home-')) throw new Error(`refusing to remove ${home}`);
+	// Unlink the package symlinks first, so that nothing can ever walk into the linked repository.
+	const nm = path.join(home, '.n8n', 'nodes', 'node_modules');
+	const entries = await fsp.readdir(nm).catch(() => []);
+	for (const name of entries) {
+		const dirs = name.startsWith('@') ? (await fsp.readdir(path.join(nm, name)).catch(() => [])).map((n) => path.join(name, n)) : [name];
+		for (const d of dirs) {
+			const st = await fsp.lstat(path.join(nm, d)).catch(() => null);
+			if (st && st.isSymbolicLink()) await fsp.unlink(path.join(nm, d));
+		}
+	}
 	await fsp.rm(home, { recursive: true, force: true });
 }
 
@@ -433,17 +460,21 @@ function childEnv(env) {
  * Run `n8n <args>` with Node 24. cwd is the n8n home (n8n reads a `.env` from its cwd).
  * Resolves to { code, signal, stdout, stderr, ms }; never rejects on a non-zero exit.
  */
-function n8nCli(args, { env, timeoutMs = 180000, cwd, onOutput } = {}) {
+async function n8nCli(args, { env, timeoutMs = 180000, cwd, onOutput } = {}) {
 	if (!env || !env.N8N_USER_FOLDER) throw new Error('n8nCli needs the env from createN8nHome()');
 	if (!fs.existsSync(nodeBin())) throw new Error(`n8n runtime not installed: run \`node scripts/runtime.js install\` (${installProblem()})`);
+	// Every n8n process starts a task broker: a port of its own, so that CLI calls can overlap with
+	// each other and with a running editor of the same home.
+	const brokerPort = String(await freePort());
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(nodeBin(), [n8nBin(), ...args], {
 			cwd: cwd || env.N8N_USER_FOLDER,
-			env: childEnv(env),
+			env: childEnv({ ...env, N8N_RUNNERS_BROKER_PORT: brokerPort }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true, // own process group, so a time-out can end n8n and its task runner together
 		});
+		track(child);
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
@@ -475,6 +506,18 @@ function n8nCli(args, { env, timeoutMs = 180000, cwd, onOutput } = {}) {
 			resolve({ code, signal, stdout, stderr, ms });
 		});
 	});
+}
+
+/** n8n processes started here; killed when this process exits so that none is left behind. */
+const liveChildren = new Set();
+function track(child) {
+	if (liveChildren.size === 0) process.once('exit', killLiveChildren);
+	liveChildren.add(child);
+	child.once('close', () => liveChildren.delete(child));
+}
+function killLiveChildren() {
+	for (const child of liveChildren) killGroup(child, 'SIGKILL');
+	liveChildren.clear();
 }
 
 function killGroup(child, signal) {
@@ -640,6 +683,7 @@ function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 1000
  */
 async function startEditor(env, { port = 5678, host = '127.0.0.1', timeoutMs = 180000, log } = {}) {
 	if (host !== '127.0.0.1' && host !== 'localhost') throw new Error('startEditor binds to 127.0.0.1 only');
+	if (!port) port = await freePort(); // port 0: any free port (parallel test files)
 	const url = `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`;
 	const e = {
 		...env,
@@ -649,7 +693,9 @@ async function startEditor(env, { port = 5678, host = '127.0.0.1', timeoutMs = 1
 		N8N_EDITOR_BASE_URL: `${url}/`,
 		WEBHOOK_URL: `${url}/`,
 	};
-	if (!e.N8N_RUNNERS_BROKER_PORT || e.N8N_RUNNERS_BROKER_PORT === String(port)) e.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+	// A task broker port of its own (CLI calls on the same home may run meanwhile).
+	e.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+	if (e.N8N_RUNNERS_BROKER_PORT === String(port)) e.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	// Fail early and clearly if something already listens there.
 	try {
 		const r = await httpRequest(`${url}/healthz`, { timeoutMs: 1000 });
@@ -664,6 +710,7 @@ async function startEditor(env, { port = 5678, host = '127.0.0.1', timeoutMs = 1
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,
 	});
+	track(child);
 	let output = '';
 	const onData = (d) => {
 		output += d;
@@ -765,6 +812,90 @@ async function testCredential(editor, credentialId) {
 
 /* ------------------------------------------------------------------ CLI */
 
+/** Manual Trigger -> Edit Fields (Set): built-in nodes only, proves the runtime works. */
+function smokeWorkflow() {
+	return {
+		id: 'runtimeSmoke0001',
+		name: 'runtime smoke test',
+		nodes: [
+			{ id: 'f0b1c7a2-0000-4000-8000-000000000001', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'f0b1c7a2-0000-4000-8000-000000000002',
+				name: 'Edit Fields',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: {
+					assignments: {
+						assignments: [
+							{ id: 'a1', name: 'greeting', value: 'hello from n8n', type: 'string' },
+							{ id: 'a2', name: 'answer', value: 42, type: 'number' },
+							{ id: 'a3', name: 'upper', value: "={{ 'abc'.toUpperCase() }}", type: 'string' },
+						],
+					},
+					options: {},
+				},
+			},
+		],
+		connections: { Manual: { main: [[{ node: 'Edit Fields', type: 'main', index: 0 }]] } },
+	};
+}
+
+async function cliSmoke() {
+	const log = (m) => console.log(m);
+	await ensureRuntime({ log });
+	const t0 = Date.now();
+	const n8nHome = await createN8nHome({});
+	try {
+		let t = Date.now();
+		const wf = smokeWorkflow();
+		await importWorkflow(n8nHome.env, wf);
+		log(`import:workflow ${fmtSecs(Date.now() - t)}`);
+		t = Date.now();
+		const run = await executeWorkflow(n8nHome.env, wf.id);
+		log(`execute ${fmtSecs(Date.now() - t)}${run.__cli.crashedOnExit ? ` (n8n died with ${run.__cli.signal} after printing the run)` : ''}`);
+		const items = nodeOutput(run, 'Edit Fields');
+		log(`Edit Fields output: ${JSON.stringify(items)}`);
+		const want = { greeting: 'hello from n8n', answer: 42, upper: 'ABC' };
+		if (JSON.stringify(items) !== JSON.stringify([want])) throw new Error(`unexpected output, wanted ${JSON.stringify([want])}`);
+		t = Date.now();
+		const editor = await startEditor(n8nHome.env, { port: 0 });
+		log(`editor up at ${editor.url} in ${fmtSecs(Date.now() - t)}`);
+		await ownerSession(editor);
+		const wfs = await rest(editor, 'GET', '/workflows');
+		const found = wfs.status === 200 && (wfs.json.data || []).some((w) => w.id === wf.id);
+		await editor.stop();
+		if (!found) throw new Error(`the editor does not list the workflow (${wfs.status})`);
+		log(`editor lists the workflow; stopped. smoke test passed in ${fmtSecs(Date.now() - t0)}`);
+	} finally {
+		await removeN8nHome(n8nHome);
+	}
+}
+
+/** A persistent demo instance: the repository's package loaded, owner set up, editor on 127.0.0.1. */
+async function cliEditor(argv) {
+	const log = (m) => console.log(m);
+	const portArg = argv.find((a) => a.startsWith('--port='));
+	const port = portArg ? parseInt(portArg.slice(7), 10) : 5678;
+	await ensureRuntime({ log });
+	if (!fs.existsSync(path.join(REPO_ROOT, 'dist'))) log('warning: dist/ is missing: run `npm run build` first, or n8n will not find the nodes');
+	const home = path.join(REPO_ROOT, '.tmp', 'n8n-demo-home');
+	await fsp.mkdir(home, { recursive: true });
+	const n8nHome = await createN8nHome({ home });
+	const editor = await startEditor(n8nHome.env, { port, log: argv.includes('--verbose') ? log : undefined });
+	await ownerSession(editor);
+	log(`n8n ${wantedVersions().n8n} is running at ${editor.url} (started in ${fmtSecs(editor.startMs)})`);
+	log(`log in as ${OWNER.email} / ${OWNER.password}; data in ${home}`);
+	log('Ctrl-C stops it.');
+	await new Promise((resolve) => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+		editor.child.once('close', resolve);
+	});
+	await editor.stop();
+	return 0;
+}
+
 async function main(argv) {
 	const cmd = argv[0] || 'help';
 	if (cmd === 'install') {
@@ -788,12 +919,17 @@ async function main(argv) {
 		if (marker.timings) console.log(`install took ${fmtSecs(marker.timings.totalMs)} at ${marker.installedAt}, ${marker.sizeMb} MB`);
 		return 0;
 	}
+	if (cmd === 'smoke') {
+		await cliSmoke();
+		return 0;
+	}
+	if (cmd === 'editor') return cliEditor(argv.slice(1));
 	if (cmd === 'path') {
 		console.log(`node: ${nodeBin()}`);
 		console.log(`n8n:  ${n8nBin()}`);
 		return 0;
 	}
-	console.log('usage: node scripts/runtime.js install [--force] | versions | path');
+	console.log('usage: node scripts/runtime.js install [--force] | versions | path | smoke | editor [--port=5678] [--verbose]');
 	return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }
 
@@ -823,6 +959,7 @@ module.exports = {
 	rest,
 	testCredential,
 	OWNER,
+	smokeWorkflow,
 };
 
 if (require.main === module) {
