@@ -16,16 +16,18 @@ export async function sendIsolating<R extends { index: number }, Out>(
 	records: R[],
 	send: (batch: R[]) => Promise<Out[]>,
 	onError: (record: R, error: Error) => Out,
+	/** Which failures blame the batch's data (and so are worth splitting); default: 400/409/422. */
+	shouldSplit: (error: unknown) => boolean = isValidationError,
 ): Promise<Out[]> {
 	if (records.length === 0) return [];
 	try {
 		return await send(records);
 	} catch (error) {
-		if (records.length > 1 && isValidationError(error)) {
+		if (records.length > 1 && shouldSplit(error)) {
 			const half = Math.ceil(records.length / 2);
 			return [
-				...(await sendIsolating(records.slice(0, half), send, onError)),
-				...(await sendIsolating(records.slice(half), send, onError)),
+				...(await sendIsolating(records.slice(0, half), send, onError, shouldSplit)),
+				...(await sendIsolating(records.slice(half), send, onError, shouldSplit)),
 			];
 		}
 		return records.map((record) => onError(record, error as Error));
@@ -38,9 +40,10 @@ export async function sendInChunks<R extends { index: number }, Out>(
 	batchSize: number,
 	send: (batch: R[]) => Promise<Out[]>,
 	onError: (record: R, error: Error) => Out,
+	shouldSplit: (error: unknown) => boolean = isValidationError,
 ): Promise<Out[]> {
 	const out: Out[] = [];
-	for (const batch of chunk(records, batchSize)) out.push(...(await sendIsolating(batch, send, onError)));
+	for (const batch of chunk(records, batchSize)) out.push(...(await sendIsolating(batch, send, onError, shouldSplit)));
 	return out;
 }
 

@@ -1,0 +1,154 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { inputError } from '../shared/engine/errors';
+import type { PersonCodec } from '../shared/operations/types';
+import { readPersonInput } from '../shared/person/input';
+import { text, unifiedPerson } from '../shared/person/unified';
+
+/** A user as PERSCOM returns it (UserResource in the spec: id + User + label + dates). */
+export interface PerscomUser extends IDataObject {
+	id: number;
+	name?: string;
+	email?: string;
+	email_verified_at?: string | null;
+	phone_number?: string | null;
+	position_id?: number | null;
+	rank_id?: number | null;
+	specialty_id?: number | null;
+	status_id?: number | null;
+	unit_id?: number | null;
+	approved?: boolean;
+	online?: boolean;
+	notes?: string | null;
+	notes_updated_at?: string | null;
+	profile_photo_url?: string | null;
+	cover_photo_url?: string | null;
+	discord_user_id?: string | null;
+	timezone?: string | null;
+	last_seen_at?: string | null;
+	label?: string;
+	created_at?: string;
+	updated_at?: string;
+}
+
+/**
+ * The writable fields of the spec's User schema that this node sends. `timezone`,
+ * `profile_photo_url`, `online`... are readOnly in the spec and never sent; `profile_photo` /
+ * `cover_photo` are binary uploads, not JSON.
+ */
+export interface PerscomUserPayload extends IDataObject {
+	name?: string;
+	email: string;
+	email_verified_at?: string;
+	phone_number?: string;
+	position_id?: number;
+	rank_id?: number;
+	specialty_id?: number;
+	status_id?: number;
+	unit_id?: number;
+	approved?: boolean;
+	notes?: string;
+	notes_updated_at?: string;
+	last_seen_at?: string;
+}
+
+/**
+ * The unified `status`: PERSCOM's own `status` is a relation (status_id → a roster status such
+ * as "Active Duty") that differs per PERSCOM, so the unified status is derived from the one
+ * account state every PERSCOM has: `approved` → "approved", otherwise "pending".
+ */
+export function statusOf(raw: PerscomUser): string | undefined {
+	if (raw.approved === undefined || raw.approved === null) return undefined;
+	return raw.approved ? 'approved' : 'pending';
+}
+
+export const perscomCodec: PersonCodec<PerscomUser> = {
+	toUnified: (raw) =>
+		unifiedPerson({
+			source: 'perscom',
+			id: raw.id,
+			email: raw.email,
+			name: raw.name,
+			phone: raw.phone_number,
+			timezone: raw.timezone,
+			avatarUrl: raw.profile_photo_url,
+			status: statusOf(raw),
+			createdAt: raw.created_at,
+			updatedAt: raw.updated_at,
+		}),
+};
+
+/** PERSCOM's own field names accepted on input, besides the unified ones. */
+const PERSCOM_ALIASES = {
+	phone_number: 'phone',
+	profile_photo_url: 'avatarUrl',
+} as const;
+
+const INTEGER_FIELDS = ['position_id', 'rank_id', 'specialty_id', 'status_id', 'unit_id'] as const;
+const TEXT_FIELDS = ['notes'] as const;
+const DATE_FIELDS = ['email_verified_at', 'notes_updated_at', 'last_seen_at'] as const;
+
+/** A PERSCOM integer ID from a number or a numeric string; undefined when empty. */
+export function integerId(value: unknown): number | undefined | 'invalid' {
+	if (value === undefined || value === null || value === '') return undefined;
+	const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+	return Number.isSafeInteger(number) && number > 0 ? number : 'invalid';
+}
+
+function booleanField(value: unknown): boolean | undefined | 'invalid' {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'boolean') return value;
+	if (value === 1 || value === 0) return value === 1;
+	if (typeof value === 'string' && /^(true|false|1|0)$/i.test(value.trim())) return /^(true|1)$/i.test(value.trim());
+	return 'invalid';
+}
+
+/**
+ * An input item → one user for POST/PATCH /users/batch. Accepts the unified fields (email, name or
+ * firstName/lastName, phone, status) and PERSCOM's own (name, email, phone_number, approved,
+ * rank_id, unit_id, position_id, specialty_id, status_id, notes, email_verified_at...). Users are
+ * matched by email, so email is required.
+ */
+export function toPerscomPayload(node: INode, json: IDataObject, itemIndex: number): PerscomUserPayload {
+	const person = readPersonInput(json, 'perscom', PERSCOM_ALIASES);
+	if (!person.email) {
+		throw inputError(
+			node,
+			'This item has no email',
+			itemIndex,
+			'PERSCOM users are matched by email, and new users need one. Give the item an "email" field.',
+		);
+	}
+	const payload: PerscomUserPayload = { email: person.email };
+	if (person.name) payload.name = person.name;
+	if (person.phone) payload.phone_number = person.phone;
+
+	for (const field of INTEGER_FIELDS) {
+		const id = integerId(json[field]);
+		if (id === 'invalid') {
+			throw inputError(node, `The field "${field}" is not a PERSCOM ID`, itemIndex, `Set "${field}" to a whole number (the ID of the record in PERSCOM), or leave it out.`);
+		}
+		if (id !== undefined) payload[field] = id;
+	}
+
+	const approved = booleanField(json.approved);
+	if (approved === 'invalid') {
+		throw inputError(node, 'The field "approved" is not true or false', itemIndex, 'Set "approved" to true or false, or leave it out.');
+	}
+	if (approved !== undefined) payload.approved = approved;
+	// The unified status written by this node's reads ("approved" / "pending"); statuses of other
+	// vendors ("active", "enabled"...) mean something else and are not mapped.
+	else if (person.status === 'approved' || person.status === 'pending') payload.approved = person.status === 'approved';
+
+	for (const field of [...TEXT_FIELDS, ...DATE_FIELDS]) {
+		const value = text(json[field]);
+		if (value !== undefined) payload[field] = value;
+	}
+	return payload;
+}
+
+/** PERSCOM wraps single records as `{data: {...}}` and lists as `{data: [...]}`. */
+export function dataOf<T>(body: unknown): T | undefined {
+	if (body !== null && typeof body === 'object' && 'data' in body) return (body as { data: T }).data;
+	return undefined;
+}
