@@ -13,6 +13,11 @@ export interface KeyedReadOptions<Raw extends IDataObject> {
 	read: ReadByKeys<Raw>;
 	/** "person", "member", "user": for messages. */
 	noun: string;
+	/**
+	 * Optional: rejects a key this vendor can never look up (e.g. an ID that is not a number) with an
+	 * input error for that item alone, before any request is made.
+	 */
+	checkKey?: (key: string, itemIndex: number) => void;
 }
 
 function notFoundError(ctx: IExecuteFunctions, client: VendorClient, noun: string, key: string, itemIndex: number) {
@@ -36,7 +41,9 @@ export async function runGet<Raw extends IDataObject>(
 ): Promise<INodeExecutionData[]> {
 	const keys: Array<string | Error> = items.map((_, i) => {
 		try {
-			return readKey(ctx, 'id', i, `${options.noun} ID or email`);
+			const key = readKey(ctx, 'id', i, `${options.noun} ID or email`);
+			options.checkKey?.(key, i);
+			return key;
 		} catch (error) {
 			return error as Error;
 		}
@@ -82,7 +89,9 @@ export async function runBatchGet<Raw extends IDataObject>(
 ): Promise<INodeExecutionData[]> {
 	const perItem: Array<string[] | Error> = items.map((_, i) => {
 		try {
-			return readKeyList(ctx, 'ids', i, `${options.noun} IDs or emails`);
+			const keys = readKeyList(ctx, 'ids', i, `${options.noun} IDs or emails`);
+			for (const key of keys) options.checkKey?.(key, i);
+			return keys;
 		} catch (error) {
 			return error as Error;
 		}

@@ -1,0 +1,36 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as member from './actions/member';
+import { router } from './actions/router';
+
+export class Flashduty implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Flashduty',
+		name: 'flashduty',
+		icon: { light: 'file:flashduty.svg', dark: 'file:flashduty.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read, invite, update and delete members in Flashduty (incident management)',
+		defaults: { name: 'Flashduty' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'flashdutyApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Member', value: 'member' }],
+				default: 'member',
+			},
+			...member.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,39 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Operation } from '../../../shared/operations/router';
+import * as batchGet from './batchGet.operation';
+import * as batchUpsert from './batchUpsert.operation';
+import * as del from './delete.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+
+export const operations: Record<string, Operation> = {
+	get: get.execute,
+	batchGet: batchGet.execute,
+	getAll: getAll.execute,
+	batchUpsert: batchUpsert.execute,
+	delete: del.execute,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['member'] } },
+		default: 'getAll',
+		options: [
+			{ name: 'Batch Get', value: 'batchGet', action: 'Get many members by ID or email', description: 'Read a list of members by ID (100 per request) or email; IDs not found are reported' },
+			{ name: 'Batch Upsert', value: 'batchUpsert', action: 'Create or update many members', description: 'Update the members the input items match and invite the others, 20 per request' },
+			{ name: 'Delete', value: 'delete', action: 'Delete a member', description: 'Delete a member by ID, email or external ID (ref_id)' },
+			{ name: 'Get', value: 'get', action: 'Get a member', description: 'Get one member by ID or email' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many members', description: 'List members, 100 per page (the API stops at 10,000)' },
+		],
+	},
+	...get.description,
+	...batchGet.description,
+	...getAll.description,
+	...batchUpsert.description,
+	...del.description,
+];
