@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { samplePeople } from '../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FLAMEUP_WORKSPACE, FlameupSimulator } from '../simulators/flameup';
 import { everythingSaid, runWorkflow, type TestNode } from './harness';
@@ -119,7 +121,7 @@ describe('Flameup: Batch Upsert', () => {
 	}, 60_000);
 
 	test('under Continue On Fail a bad item yields one error item for itself; the others land', async () => {
-		const items: Array<Record<string, unknown>> = unified(0, 10);
+		const items: IDataObject[] = unified(0, 10);
 		items[3] = { ...items[3], email: 'not-an-email' }; // rejected by Flameup (422) → isolated
 		items[7] = { name: 'Nobody' }; // neither externalId nor email → never sent
 		delete items[7].externalId;

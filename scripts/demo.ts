@@ -1,0 +1,107 @@
+/**
+ * npm run demo            build, install real n8n if missing, start the four simulators with sample
+ *                         people, run every sync template in n8n and print what each one did.
+ * npm run demo -- --editor   the same setup, then the n8n editor on http://127.0.0.1:5678 with the
+ *                         package, credentials, templates and simulators ready to click through.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+import { labCredentials, loadTemplates, startLab, summarize, type Lab, type SyncSummary } from './lab';
+import * as runtime from './runtime';
+
+const ROOT = path.resolve(__dirname, '..');
+const log = (message: string) => console.log(message);
+
+function step(title: string) {
+	log(`\n== ${title}`);
+}
+
+function build() {
+	step('Building the package (npm run build)');
+	const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+function totalRequests(lab: Lab): number {
+	return lab.all.reduce((sum, sim) => sum + sim.requests.length, 0);
+}
+
+async function runSyncs(lab: Lab, env: runtime.Env): Promise<SyncSummary[]> {
+	const rows: SyncSummary[] = [];
+	for (const template of loadTemplates()) {
+		step(`Running "${template.name}" in n8n`);
+		lab.all.forEach((sim) => sim.clearLog());
+		const started = Date.now();
+		const run = await runtime.executeWorkflow(env, template.id, { allowError: true });
+		const seconds = (Date.now() - started) / 1000;
+		const error = run.data.resultData.error;
+		const source = run.data.resultData.runData[template.sourceNode] ? runtime.nodeOutput(run, template.sourceNode) : [];
+		const target = run.data.resultData.runData[template.targetNode] && !error ? runtime.nodeOutput(run, template.targetNode) : [];
+		const row = summarize(template, { source, target }, totalRequests(lab), seconds);
+		if (error || run.status !== 'success') {
+			row.failed = Math.max(row.failed, source.length - row.created - row.updated, 1);
+			log(`   failed: ${error?.message ?? run.status}${error?.description ? `\n   ${error.description}` : ''}`);
+		} else {
+			log(`   read ${row.read}, created ${row.created}, updated ${row.updated}, failed ${row.failed}, ${row.requests} API requests, ${row.seconds} s`);
+		}
+		rows.push(row);
+	}
+	return rows;
+}
+
+async function main(argv: string[]) {
+	const editorMode = argv.includes('--editor');
+	const started = Date.now();
+	build();
+	step('Real n8n runtime (n8n 2.41.1 on Node 24, installed into .n8n-runtime/ on first use)');
+	await runtime.ensureRuntime({ log: (m) => log(`   ${m}`) });
+
+	step('Starting the vendor simulators on 127.0.0.1');
+	const lab = await startLab();
+	for (const sim of lab.all) log(`   ${sim.rules.name.padEnd(9)} ${sim.url}`);
+	log(`   seeded: Flxpoint ${lab.flxpoint.users.size} users, Flameup ${lab.flameup.people.size} people, PERSCOM ${lab.perscom.users.size} users, Flashduty ${lab.flashduty.members.size} members (overlapping)`);
+
+	const home = await runtime.createN8nHome(editorMode ? { home: path.join(ROOT, '.tmp', 'n8n-demo-home') } : {});
+	try {
+		step('Importing the credentials and the sync templates into n8n');
+		await runtime.importCredentials(home.env, labCredentials(lab));
+		for (const template of loadTemplates()) {
+			await runtime.importWorkflow(home.env, template.workflow);
+			log(`   ${template.file}`);
+		}
+
+		if (editorMode) {
+			const editor = await runtime.startEditor(home.env, { port: 5678 });
+			await runtime.ownerSession(editor);
+			step(`n8n editor ready at ${editor.url}`);
+			log(`   log in as ${runtime.OWNER.email} / ${runtime.OWNER.password}`);
+			log('   open a "People Sync" workflow and click "Execute workflow"; the simulators keep their state.');
+			log('   Ctrl-C stops n8n and the simulators.');
+			await new Promise<void>((resolve) => {
+				process.once('SIGINT', () => resolve());
+				process.once('SIGTERM', () => resolve());
+			});
+			await editor.stop();
+			return 0;
+		}
+
+		const rows = await runSyncs(lab, home.env);
+		step('Summary');
+		console.table(rows);
+		const failed = rows.reduce((sum, r) => sum + r.failed, 0);
+		log(`${rows.length} sync workflows, ${rows.reduce((s, r) => s + r.created, 0)} created, ${rows.reduce((s, r) => s + r.updated, 0)} updated, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.`);
+		return failed === 0 ? 0 : 1;
+	} finally {
+		await lab.stop();
+		if (!editorMode) await runtime.removeN8nHome(home);
+	}
+}
+
+main(process.argv.slice(2)).then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	},
+);

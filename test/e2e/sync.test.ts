@@ -1,0 +1,144 @@
+/**
+ * End to end: real n8n 2.41.1 (Node 24, installed by scripts/runtime.js) with this package installed as a
+ * community package, the sync templates imported and executed with `n8n execute`, against the vendor
+ * simulators. A run that prints no result JSON fails (runtime.executeWorkflow throws).
+ */
+import { labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
+import * as runtime from '../../scripts/runtime';
+import { samplePeople } from '../simulators/core/people';
+
+jest.setTimeout(15 * 60_000);
+
+let lab: Lab;
+let home: runtime.N8nHome;
+const templates = loadTemplates();
+const byFile = (prefix: string): Template => templates.find((t) => t.file.startsWith(prefix))!;
+
+async function execute(template: Template) {
+	const run = await runtime.executeWorkflow(home.env, template.id);
+	expect(run.status).toBe('success');
+	expect(run.data.resultData.error).toBeUndefined();
+	return { run, source: runtime.nodeOutput(run, template.sourceNode), target: runtime.nodeOutput(run, template.targetNode) };
+}
+
+const actions = (items: Array<Record<string, unknown>>) => ({
+	created: items.filter((i) => i.action === 'created').length,
+	updated: items.filter((i) => i.action === 'updated').length,
+	errors: items.filter((i) => i.error !== undefined).length,
+});
+
+/** Sample person numbers in [from, from + count). */
+const range = ([from, count]: readonly [number, number]) => samplePeople(from, count);
+
+beforeAll(async () => {
+	await runtime.ensureRuntime({ log: (m) => process.stdout.write(`[n8n runtime] ${m}\n`) });
+	lab = await startLab();
+	home = await runtime.createN8nHome();
+	await runtime.importCredentials(home.env, labCredentials(lab));
+	for (const template of templates) await runtime.importWorkflow(home.env, template.workflow);
+});
+
+afterAll(async () => {
+	await lab?.stop();
+	if (home) await runtime.removeN8nHome(home);
+});
+
+describe('sync templates in real n8n', () => {
+	test('1. Flxpoint users → Flameup people: every user lands, overlaps are updated', async () => {
+		const { source, target } = await execute(byFile('1-'));
+		expect(source).toHaveLength(SEED.flxpoint[1]);
+		// Flxpoint 0–299 into Flameup 200–349: 200 new, 100 existing.
+		expect(actions(target)).toEqual({ created: 200, updated: 100, errors: 0 });
+		for (const person of range(SEED.flxpoint)) {
+			const stored = lab.flameup.byEmail(person.email);
+			expect(stored).toMatchObject({ email: person.email, first_name: person.firstName, last_name: person.lastName });
+		}
+		expect(lab.flameup.people.size).toBe(350);
+	});
+
+	test('2. PERSCOM approved roster → Flashduty members', async () => {
+		const approved = range(SEED.perscom).filter((p) => p.n % 5 !== 4);
+		const { source, target } = await execute(byFile('2-'));
+		expect(source).toHaveLength(approved.length);
+		expect(source.every((u) => u.status === 'approved')).toBe(true);
+		const expectedUpdates = approved.filter((p) => p.n >= SEED.flashduty[0] && p.n < SEED.flashduty[0] + SEED.flashduty[1]).length;
+		expect(actions(target)).toEqual({ created: approved.length - expectedUpdates, updated: expectedUpdates, errors: 0 });
+		const members = [...lab.flashduty.members.values()];
+		for (const person of approved) {
+			const member = members.find((m) => m.email === person.email);
+			expect(member).toBeDefined();
+			expect(member?.ref_id).toMatch(/^perscom-\d+$/);
+		}
+	});
+
+	test('3. Flashduty members → Flameup people', async () => {
+		const { source, target } = await execute(byFile('3-'));
+		expect(source.length).toBe(lab.flashduty.members.size);
+		const counts = actions(target);
+		expect(counts.errors).toBe(0);
+		expect(counts.created + counts.updated).toBe(source.filter((m) => m.email).length);
+		for (const member of source) expect(lab.flameup.byEmail(String(member.email))).toBeDefined();
+	});
+
+	test('4. Flameup people → PERSCOM users', async () => {
+		const { source, target } = await execute(byFile('4-'));
+		expect(actions(target).errors).toBe(0);
+		const users = [...lab.perscom.users.values()];
+		for (const person of source) expect(users.find((u) => u.email === person.email)).toBeDefined();
+		expect(actions(target).created).toBeGreaterThan(0);
+		expect(actions(target).updated).toBeGreaterThan(0);
+	});
+
+	test('a second run of every template creates nothing new (idempotent: all updated)', async () => {
+		const sizes = () => [lab.flameup.people.size, lab.flashduty.members.size, lab.perscom.users.size];
+		const before = sizes();
+		for (const template of templates) {
+			const { target } = await execute(template);
+			const counts = actions(target);
+			expect({ template: template.file, created: counts.created, errors: counts.errors }).toEqual({ template: template.file, created: 0, errors: 0 });
+			expect(counts.updated).toBe(target.length);
+		}
+		expect(sizes()).toEqual(before);
+	});
+
+	test('a run against simulators answering 429s and 500s along the way still syncs every record', async () => {
+		const newcomers = samplePeople(900, 40);
+		lab.flxpoint.seedSample(newcomers);
+		lab.flxpoint.failNext(1, { status: 429, headers: { 'Retry-After': '1' } });
+		lab.flameup.failNext(2, { status: 429, headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) }, body: { error: 'Rate limit exceeded', message: 'Too many requests' } });
+		lab.flameup.failNext(1, { status: 500 });
+		lab.all.forEach((sim) => sim.clearLog());
+		const { target } = await execute(byFile('1-'));
+		expect(actions(target)).toEqual({ created: 40, updated: SEED.flxpoint[1], errors: 0 });
+		for (const person of newcomers) expect(lab.flameup.byEmail(person.email)).toBeDefined();
+		expect(lab.flameup.statusCounts.get(429)).toBe(2);
+		expect(lab.flameup.statusCounts.get(500)).toBe(1);
+		expect(lab.flxpoint.statusCounts.get(429)).toBe(1);
+	});
+});
+
+describe("n8n's own credential test (Test connection)", () => {
+	test('passes with the right key and fails with a wrong one, for every credential', async () => {
+		const wrong = labCredentials(lab, {
+			flameupApi: { apiKey: 'ws_live_wrong.' + '0'.repeat(64) },
+			flashdutyApi: { appKey: 'wrong-app-key-0000' },
+			flxpointApi: { apiToken: 'wrong-token-0000' },
+			perscomApi: { apiKey: 'wrong.jwt.key' },
+		}).map((c) => ({ ...c, id: `${c.id.slice(0, 14)}Bad`, name: `${c.name} (wrong key)` }));
+		await runtime.importCredentials(home.env, wrong);
+		const editor = await runtime.startEditor(home.env, { port: 0 });
+		try {
+			await runtime.ownerSession(editor);
+			for (const credential of labCredentials(lab)) {
+				expect({ id: credential.id, ...(await runtime.testCredential(editor, credential.id)) }).toMatchObject({ id: credential.id, status: 'OK' });
+			}
+			for (const credential of wrong) {
+				const result = await runtime.testCredential(editor, credential.id);
+				expect({ id: credential.id, status: result.status }).toEqual({ id: credential.id, status: 'Error' });
+				expect(result.message).not.toContain('wrong-app-key-0000');
+			}
+		} finally {
+			await editor.stop();
+		}
+	});
+});
