@@ -510,8 +510,12 @@ async function n8nCli(args, { env, timeoutMs = 180000, cwd, onOutput } = {}) {
 
 /** n8n processes started here; killed when this process exits so that none is left behind. */
 const liveChildren = new Set();
+let exitHookInstalled = false;
 function track(child) {
-	if (liveChildren.size === 0) process.once('exit', killLiveChildren);
+	if (!exitHookInstalled) {
+		exitHookInstalled = true;
+		process.on('exit', killLiveChildren);
+	}
 	liveChildren.add(child);
 	child.once('close', () => liveChildren.delete(child));
 }

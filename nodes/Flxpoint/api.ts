@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { VendorApi } from '../shared/engine/vendor';
 
@@ -21,6 +19,9 @@ export const flxpointApi: VendorApi = {
 	displayName: 'Flxpoint',
 	credentialType: 'flxpointApi',
 	rateLimits: [{ limit: 2, intervalMs: 1000 }],
+	// The server counts a request when it arrives: a slow first request (connection/TLS setup) sent at
+	// t=0 but arriving at t=0.2 s would let a third request at t=1.05 s land inside its second.
+	rateFromResponse: true,
 	secretFields: ['apiToken'],
 	url: (credentials, path) => `${baseUrl(credentials.baseUrl, FLXPOINT_DEFAULT_BASE_URL)}${path}`,
 	parseError: (response) => commonErrorInfo(response.body),
@@ -33,15 +34,17 @@ export const flxpointApi: VendorApi = {
 };
 
 /**
- * How an array query value is sent: comma-separated (`ids=1,2,3`), as the spec's example
- * `"123,456,789"` shows. vendor-apis.md lists the serialization as an open question; this is the
- * one place to change it (return the array itself for repeated keys, `ids=1&ids=2`).
+ * How an array query value is sent, the one place to change it: comma-separated (`ids=1,2,3`), as
+ * the spec's example `"123,456,789"` shows (vendor-apis.md lists the serialization as an open
+ * question). Each value is percent-encoded but the commas stay literal: a server that splits before
+ * decoding and one that decodes first both read the list. (n8n's `qs` would send `%2C` instead.)
+ * For repeated keys (`ids=1&ids=2`), join with `&${field}=` here.
  */
-export function arrayQuery(values: ReadonlyArray<string | number>): string {
-	return values.map(String).join(',');
+export function arrayQuery(field: string, values: ReadonlyArray<string | number>): string {
+	return `${field}=${values.map((v) => encodeURIComponent(String(v))).join(',')}`;
 }
 
-/** The query of GET /account/users for one chunk of IDs or emails. Never both: how they combine is undocumented. */
-export function usersQuery(field: 'ids' | 'emails', values: ReadonlyArray<string | number>): IDataObject {
-	return { [field]: arrayQuery(values) };
+/** GET /account/users for one chunk of IDs or emails. Never both in one request: how they combine is undocumented. */
+export function usersByKeysPath(field: 'ids' | 'emails', values: ReadonlyArray<string | number>): string {
+	return `${USERS_PATH}?${arrayQuery(field, values)}`;
 }

@@ -6,7 +6,7 @@ import { isEmailKey } from '../shared/operations/keys';
 import type { ListRecords } from '../shared/operations/list';
 import type { ReadByKeys } from '../shared/operations/types';
 import { text } from '../shared/person/unified';
-import { FLXPOINT_MAX_KEYS, USERS_PATH, usersQuery } from './api';
+import { FLXPOINT_MAX_KEYS, USERS_PATH, usersByKeysPath } from './api';
 import type { FlxpointUser } from './mapping';
 
 /** GET /account/users answers a bare JSON array of users (spec: `array[User]`). */
@@ -37,7 +37,7 @@ export const readUsers: ReadByKeys<FlxpointUser> = async (client, keys) => {
 
 	for (const part of chunk(ids, FLXPOINT_MAX_KEYS)) {
 		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by ID`;
-		const body = await client.request({ method: 'GET', path: USERS_PATH, qs: usersQuery('ids', part), action });
+		const body = await client.request({ method: 'GET', path: usersByKeysPath('ids', part), action });
 		const byId = new Map(usersFromBody(client, body, action).map((u) => [text(u.id) ?? '', u]));
 		for (const key of idKeys) {
 			const user = byId.get(canonicalId(key));
@@ -46,7 +46,7 @@ export const readUsers: ReadByKeys<FlxpointUser> = async (client, keys) => {
 	}
 	for (const part of chunk(emails, FLXPOINT_MAX_KEYS)) {
 		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by email`;
-		const body = await client.request({ method: 'GET', path: USERS_PATH, qs: usersQuery('emails', part), action });
+		const body = await client.request({ method: 'GET', path: usersByKeysPath('emails', part), action });
 		const byEmail = new Map(usersFromBody(client, body, action).map((u) => [text(u.email)?.toLowerCase() ?? '', u]));
 		for (const email of part) {
 			const user = byEmail.get(email);

@@ -85,7 +85,7 @@ export class VendorClient {
 		if (req.body !== undefined) options.body = req.body as IDataObject;
 
 		for (let attempt = 1; ; attempt++) {
-			await this.limiter.acquire();
+			const slot = await this.limiter.acquire();
 			this.stats.requests++;
 			let response: FullResponse;
 			try {
@@ -94,7 +94,9 @@ export class VendorClient {
 					this.api.credentialType,
 					{ ...options },
 				)) as FullResponse;
+				if (this.api.rateFromResponse) this.limiter.settle(slot, this.clock.now());
 			} catch (error) {
+				if (this.api.rateFromResponse) this.limiter.settle(slot, this.clock.now());
 				const code = networkCode(error);
 				const delay = nextRetryDelay(attempt, { networkCode: code }, this.clock.now());
 				if (delay !== undefined) {

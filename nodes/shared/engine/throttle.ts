@@ -53,10 +53,26 @@ export class RateLimiter {
 		return start;
 	}
 
-	/** Wait until a request may be sent. */
-	async acquire(): Promise<void> {
-		const wait = this.reserve() - this.clock.now();
+	/** Wait until a request may be sent; returns the slot's start (for `settle`). */
+	async acquire(): Promise<number> {
+		const start = this.reserve();
+		const wait = start - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
+		return start;
+	}
+
+	/**
+	 * Counts a slot from `at` (when its answer arrived) instead of from when it was handed out. The
+	 * server counts a request when it arrives, which can be well after it was sent (connection or TLS
+	 * setup on the first request); counting from the answer keeps a later slot from opening before the
+	 * server has seen this one. Exact for callers that wait for each answer before the next request.
+	 */
+	settle(start: number, at: number): void {
+		if (at <= start) return;
+		const index = this.starts.lastIndexOf(start);
+		if (index < 0) return;
+		this.starts[index] = at;
+		this.starts.sort((a, b) => a - b);
 	}
 
 	/** Hold every caller until `until` (after the server said 429 with a reset time). */
