@@ -7,7 +7,6 @@ export const FLXPOINT_DEFAULT_BASE_URL = 'https://api.flxpoint.com';
 export const FLXPOINT_MAX_KEYS = 50;
 
 export const USERS_PATH = '/account/users';
-export const ACCOUNT_PATH = '/account';
 
 /**
  * Flxpoint: `X-API-TOKEN` header (never Bearer), 2 requests/second per token, each token its own

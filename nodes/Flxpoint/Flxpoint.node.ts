@@ -1,0 +1,42 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import * as user from './actions/user';
+
+export class Flxpoint implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Flxpoint',
+		name: 'flxpoint',
+		icon: { light: 'file:flxpoint.svg', dark: 'file:flxpoint.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read the users of a Flxpoint account (read-only: the API has no user writes)',
+		defaults: { name: 'Flxpoint' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'flxpointApi', required: true }],
+		properties: [
+			{
+				displayName: 'Flxpoint\'s API is read-only for users: use this node as a source in sync workflows. Reading users needs an Account API token.',
+				name: 'readOnlyNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'User', value: 'user' }],
+				default: 'user',
+			},
+			...user.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

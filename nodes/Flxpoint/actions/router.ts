@@ -1,0 +1,9 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { route } from '../../shared/operations/router';
+import { flxpointApi } from '../api';
+import * as user from './user';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await route(this, flxpointApi, { user: user.operations });
+}

@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Operation } from '../../../shared/operations/router';
+import * as batchGet from './batchGet.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+
+/** Flxpoint documents no user writes (no create, update or delete): read operations only. */
+export const operations: Record<string, Operation> = {
+	get: get.execute,
+	batchGet: batchGet.execute,
+	getAll: getAll.execute,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['user'] } },
+		default: 'getAll',
+		options: [
+			{ name: 'Batch Get', value: 'batchGet', action: 'Get many users by ID or email', description: 'Read a list of users by ID or email, 50 per request; IDs not found are reported' },
+			{ name: 'Get', value: 'get', action: 'Get a user', description: 'Get one user by ID or email' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many users', description: 'List the account\'s users, with optional filters' },
+		],
+	},
+	...get.description,
+	...batchGet.description,
+	...getAll.description,
+];
