@@ -18,9 +18,6 @@ export const flxpointApi: VendorApi = {
 	displayName: 'Flxpoint',
 	credentialType: 'flxpointApi',
 	rateLimits: [{ limit: 2, intervalMs: 1000 }],
-	// The server counts a request when it arrives: a slow first request (connection/TLS setup) sent at
-	// t=0 but arriving at t=0.2 s would let a third request at t=1.05 s land inside its second.
-	rateFromResponse: true,
 	secretFields: ['apiToken'],
 	url: (credentials, path) => `${baseUrl(credentials.baseUrl, FLXPOINT_DEFAULT_BASE_URL)}${path}`,
 	parseError: (response) => commonErrorInfo(response.body),

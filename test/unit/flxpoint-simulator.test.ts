@@ -97,7 +97,7 @@ describe('Flxpoint array query values', () => {
 	});
 });
 
-describe('RateLimiter.settle (used by Flxpoint: rateFromResponse)', () => {
+describe('RateLimiter.settle (every request counts from when its answer arrived)', () => {
 	test('a slot counts from when its answer arrived, so a slow first request cannot let a third land inside its second', () => {
 		const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
 		const limiter = new RateLimiter([{ limit: 2, intervalMs: 1000 }], clock);

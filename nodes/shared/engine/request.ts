@@ -94,9 +94,9 @@ export class VendorClient {
 					this.api.credentialType,
 					{ ...options },
 				)) as FullResponse;
-				if (this.api.rateFromResponse) this.limiter.settle(slot, this.clock.now());
+				this.limiter.settle(slot, this.clock.now());
 			} catch (error) {
-				if (this.api.rateFromResponse) this.limiter.settle(slot, this.clock.now());
+				this.limiter.settle(slot, this.clock.now());
 				const code = networkCode(error);
 				const delay = nextRetryDelay(attempt, { networkCode: code }, this.clock.now());
 				if (delay !== undefined) {

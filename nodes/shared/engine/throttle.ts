@@ -65,7 +65,9 @@ export class RateLimiter {
 	 * Counts a slot from `at` (when its answer arrived) instead of from when it was handed out. The
 	 * server counts a request when it arrives, which can be well after it was sent (connection or TLS
 	 * setup on the first request); counting from the answer keeps a later slot from opening before the
-	 * server has seen this one. Exact for callers that wait for each answer before the next request.
+	 * server has seen this one (a slow first request sent at t=0 but arriving at t=0.2 s would otherwise
+	 * let a third at t=1.05 s land inside its second under 2/s). VendorClient settles every request.
+	 * Exact for callers that wait for each answer; never less safe than counting from the send.
 	 */
 	settle(start: number, at: number): void {
 		if (at <= start) return;

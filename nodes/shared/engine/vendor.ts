@@ -34,12 +34,6 @@ export interface VendorApi {
 	credentialType: string;
 	/** Client-side rate windows, all enforced at once (e.g. 50/s and 1,000/min). */
 	rateLimits: RateWindow[];
-	/**
-	 * Count each request in the rate windows from when its answer arrived rather than when it was
-	 * sent (RateLimiter.settle). For strict per-second limits (Flxpoint: 2/s), where a slow request
-	 * would otherwise let the next window open before the server saw it. Default: from when sent.
-	 */
-	rateFromResponse?: boolean;
 	/** Credential properties whose values are secrets and must never appear in output. */
 	secretFields: string[];
 	/** Query parameter names that carry secrets in URLs (redacted wherever a URL is shown). */

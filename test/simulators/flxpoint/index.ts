@@ -94,7 +94,7 @@ export class FlxpointSimulator extends SimServer {
 	};
 
 	constructor(options: SimOptions & { tokens?: Record<string, FlxpointTokenType> } = {}) {
-		const tokens = new Map(Object.entries(options.tokens ?? { [FLXPOINT_TEST_TOKEN]: 'account', [FLXPOINT_SOURCE_TOKEN]: 'source' }));
+		const tokens = new Map<string, FlxpointTokenType>(Object.entries(options.tokens ?? { [FLXPOINT_TEST_TOKEN]: 'account', [FLXPOINT_SOURCE_TOKEN]: 'source' }));
 		super(rules(tokens), options);
 		this.tokens = tokens;
 		this.route('GET', '/account', () => ({ status: 200, body: this.account }));
