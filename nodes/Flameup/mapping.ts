@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { inputError } from '../shared/engine/errors';
 import type { PersonCodec } from '../shared/operations/types';
 import { readPersonInput, type PersonInput } from '../shared/person/input';
-import { unifiedPerson } from '../shared/person/unified';
+import { unifiedPerson, withoutUndefined } from '../shared/person/unified';
 import type { INode } from 'n8n-workflow';
 
 /** A person as Flameup returns it. */
@@ -66,16 +66,14 @@ function objectField(value: unknown): IDataObject {
 
 /** The standard traits Flameup documents, from a person input. */
 export function standardTraits(person: PersonInput): IDataObject {
-	const traits: IDataObject = {
+	return withoutUndefined<IDataObject>({
 		first_name: person.firstName,
 		last_name: person.lastName,
 		phone: person.phone,
 		avatar_url: person.avatarUrl,
 		timezone: person.timezone,
 		locale: person.locale,
-	};
-	for (const key of Object.keys(traits)) if (traits[key] === undefined) delete traits[key];
-	return traits;
+	});
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { inputError } from '../shared/engine/errors';
 import type { PersonCodec } from '../shared/operations/types';
 import { readPersonInput } from '../shared/person/input';
-import { text, unifiedPerson } from '../shared/person/unified';
+import { text, unifiedPerson, withoutUndefined } from '../shared/person/unified';
 import { idNumber, idString } from './api';
 
 /** A member as /member/list returns it (MemberItem); IDs already turned into strings. */
@@ -173,7 +173,7 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 		avatarUrl: person.avatarUrl,
 		roleIds: roleIds(node, json.roleIds ?? json.role_ids ?? json.account_role_ids, itemIndex),
 	};
-	for (const key of Object.keys(input) as Array<keyof MemberInput>) if (input[key] === undefined) delete input[key];
+	withoutUndefined(input);
 
 	if (input.id !== undefined && idNumber(input.id) === undefined) {
 		throw inputError(
@@ -210,7 +210,7 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 
 /** The entry of /member/invite `members[]` (InviteMemberItem) for a new member. */
 export function invitePayload(input: MemberInput): IDataObject {
-	const entry: IDataObject = {
+	return withoutUndefined<IDataObject>({
 		member_name: input.name,
 		email: input.email,
 		phone: input.phone,
@@ -219,9 +219,7 @@ export function invitePayload(input: MemberInput): IDataObject {
 		locale: input.locale,
 		time_zone: input.timezone,
 		ref_id: input.externalId,
-	};
-	for (const key of Object.keys(entry)) if (entry[key] === undefined) delete entry[key];
-	return entry;
+	});
 }
 
 /** Whether a phone given in full is the one behind Flashduty's masked phone ("+86185****0300"). */

@@ -1,4 +1,4 @@
-import { text } from '../person/unified';
+import { text, withoutUndefined } from '../person/unified';
 import type { VendorErrorInfo } from './vendor';
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -39,8 +39,7 @@ export function commonErrorInfo(body: unknown): VendorErrorInfo {
 	info.code = text(nested?.code) ?? text(nested?.type) ?? (typeof top.code === 'string' ? text(top.code) : undefined);
 	info.requestId = text(nested?.request_id) ?? text(top.request_id) ?? text(top.requestId) ?? text(nested?.trace_id);
 	info.fields = fieldMessages(details?.fields) ?? fieldMessages(nested?.errors) ?? fieldMessages(top.errors);
-	for (const key of Object.keys(info) as Array<keyof VendorErrorInfo>) if (info[key] === undefined) delete info[key];
-	return info;
+	return withoutUndefined(info);
 }
 
 /** Removes trailing slashes from a base URL; falls back to the vendor's default. */

@@ -26,6 +26,12 @@ export const UNIFIED_FIELDS = [
 	'locale', 'avatarUrl', 'status', 'createdAt', 'updatedAt',
 ] as const;
 
+/** The same object without its undefined fields (in place; returned for chaining). */
+export function withoutUndefined<T extends object>(record: T): T {
+	for (const key of Object.keys(record) as Array<keyof T>) if (record[key] === undefined) delete record[key];
+	return record;
+}
+
 export function text(value: unknown): string | undefined {
 	if (value === null || value === undefined) return undefined;
 	if (typeof value === 'string') {
@@ -91,8 +97,5 @@ export function unifiedPerson(fields: { source: VendorName; id: unknown } & Part
 		createdAt: isoDate(fields.createdAt),
 		updatedAt: isoDate(fields.updatedAt),
 	};
-	for (const key of Object.keys(person)) {
-		if (person[key] === undefined) delete person[key];
-	}
-	return person;
+	return withoutUndefined(person);
 }
