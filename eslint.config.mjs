@@ -6,7 +6,7 @@ const nodesBaseRules = (set) => n8nNodesBase.configs[set].rules;
 
 export default [
 	{
-		ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', 'coverage/**', 'runtime/**', '**/*.js', '**/*.mjs'],
+		ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.n8n-runtime-v1/**', 'coverage/**', 'runtime/**', 'runtime-v1/**', '**/*.js', '**/*.mjs'],
 	},
 	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
 	{

@@ -3,6 +3,8 @@ const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+	// the n8n runtimes (.n8n-runtime/, .n8n-runtime-v1/) hold package.json files named like runtime*/ ones
+	modulePathIgnorePatterns: ['<rootDir>/.n8n-runtime'],
 };
 module.exports = {
 	testTimeout: 120000,

