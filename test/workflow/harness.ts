@@ -52,9 +52,7 @@ class ItemsNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [items.map((json, i) => ({ json, pairedItem: { item: 0 }, index: i }))].map((list) =>
-			list.map(({ json, pairedItem }) => ({ json, pairedItem })),
-		);
+		return [items.map((json) => ({ json, pairedItem: { item: 0 } }))];
 	}
 }
 
