@@ -307,6 +307,10 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 		// loglevel error: npm's hundreds of ERESOLVE/EBADENGINE warnings (npm runs on Node 20 here) are noise;
 		// the heartbeat shows progress and errors still come through.
 		const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: process.env.npm_config_loglevel || 'error' };
+		// Under `npm test` / `npm run demo`, npm hands its config to scripts as npm_config_* variables,
+		// including the project's ignore-scripts=true (.npmrc): that would turn the sqlite3 rebuild into a no-op.
+		delete env.npm_config_ignore_scripts;
+		delete env.NPM_CONFIG_IGNORE_SCRIPTS;
 		// `npm ci` fails on this lock (optional darwin builds are not in the registry copy);
 		// --ignore-scripts because some native builds (kafka) cannot build here and are not needed.
 		const install = await runStreaming(npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save'], {
@@ -324,7 +328,7 @@ async function ensureRuntime({ log = (m) => console.log(m), force = false } = {}
 		if (fs.existsSync(sqliteBinding()) && sqliteLoads()) {
 			log('  sqlite3 binding already built: kept');
 		} else {
-			rebuild = await runStreaming(npm, ['rebuild', 'sqlite3'], { cwd: RUNTIME_DIR, env, log, label: 'npm rebuild sqlite3' });
+			rebuild = await runStreaming(npm, ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: RUNTIME_DIR, env, log, label: 'npm rebuild sqlite3' });
 			log(`  npm rebuild sqlite3 done in ${fmtSecs(rebuild.ms)}`);
 		}
 
