@@ -96,6 +96,12 @@ function matchPerson(people: FlameupPerson[], payload: FlameupPersonPayload, pos
 	);
 }
 
+/** A person as sent, in Flameup's response shape, for a batch response that does not list it. */
+function sentPerson(payload: FlameupPersonPayload): FlameupPerson {
+	const { traits } = payload;
+	return { ...traits, id: '', external_id: payload.userId, email: payload.email, attributes: {} } as FlameupPerson;
+}
+
 /** POST /people/batch in chunks of at most 100; a chunk rejected for its data is split to find the bad item. */
 export async function upsertPeople(
 	client: VendorClient,
@@ -115,10 +121,14 @@ export async function upsertPeople(
 			});
 			const people = body.people ?? [];
 			const flags = createdFlags(people, body.created_count);
+			const matched = batch.map((record, position) => matchPerson(people, record.payload, position));
+			// A person the response leaves out was still written (the call succeeded): output what was sent,
+			// and give the unmatched ones the created count the matched ones do not explain.
+			let createdLeft = Math.max(0, (body.created_count ?? 0) - matched.filter((p) => p && flags[people.indexOf(p)]).length);
 			return batch.map((record, position) => {
-				const person = matchPerson(people, record.payload, position);
-				if (!person) return { index: record.index, error: new Error(`Flameup did not return the person "${record.payload.userId}" in its batch response`) };
-				return { index: record.index, action: flags[people.indexOf(person)] ? 'created' : 'updated', record: person };
+				const person = matched[position];
+				if (person) return { index: record.index, action: flags[people.indexOf(person)] ? 'created' : 'updated', record: person };
+				return { index: record.index, action: createdLeft-- > 0 ? 'created' : 'updated', record: sentPerson(record.payload) };
 			});
 		},
 		(record, error) => ({ index: record.index, error }),

@@ -120,6 +120,17 @@ describe('Flameup: Batch Upsert', () => {
 		expect(sim.statusCounts.get(200)).toBe(3);
 	}, 60_000);
 
+	test('a batch response that lists no people still gives one output per item, split by the counts', async () => {
+		sim.failNext(1, { status: 200, body: { created_count: 2, updated_count: 1 } });
+		const result = await runWorkflow({ items: unified(0, 3), nodes: [flameup({ operation: 'batchUpsert' })], credentials });
+		expect(result.error).toBeUndefined();
+		expect(result.output.Flameup.map((i) => [i.json.externalId, i.json.email, i.json.action, i.pairedItem])).toEqual([
+			['ext-0', 'ada.lovelace@example.com', 'created', { item: 0 }],
+			['ext-1', 'grace.lovelace@example.com', 'created', { item: 1 }],
+			['ext-2', 'alan.lovelace@example.com', 'updated', { item: 2 }],
+		]);
+	});
+
 	test('under Continue On Fail a bad item yields one error item for itself; the others land', async () => {
 		const items: IDataObject[] = unified(0, 10);
 		items[3] = { ...items[3], email: 'not-an-email' }; // rejected by Flameup (422) → isolated
