@@ -44,11 +44,13 @@ export const SEED = {
 	flashduty: [250, 120],
 } as const;
 
-export async function startLab(options: { seed?: boolean; sim?: SimOptions } = {}): Promise<Lab> {
-	const flameup = new FlameupSimulator(options.sim);
-	const flashduty = new FlashdutySimulator(options.sim);
-	const flxpoint = new FlxpointSimulator(options.sim);
-	const perscom = new PerscomSimulator(options.sim);
+/** Starts the four simulators; `ports.base` puts them on base, base+1, base+2, base+3 (else any free port). */
+export async function startLab(options: { seed?: boolean; sim?: SimOptions; ports?: { base: number } } = {}): Promise<Lab> {
+	const port = (offset: number): SimOptions => ({ ...options.sim, ...(options.ports ? { port: options.ports.base + offset } : {}) });
+	const flameup = new FlameupSimulator(port(0));
+	const flashduty = new FlashdutySimulator(port(1));
+	const flxpoint = new FlxpointSimulator(port(2));
+	const perscom = new PerscomSimulator(port(3));
 	const all: SimServer[] = [flameup, flashduty, flxpoint, perscom];
 	await Promise.all(all.map(async (sim) => await sim.start()));
 	if (options.seed !== false) {
