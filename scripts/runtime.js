@@ -14,7 +14,7 @@
  *   node scripts/runtime.js versions   print the versions of the installed runtime
  *   node scripts/runtime.js path       print the Node 24 and n8n bin paths
  *   node scripts/runtime.js smoke      import + execute a Manual Trigger -> Edit Fields workflow, start/stop the editor
- *   node scripts/runtime.js editor     start a demo editor on http://127.0.0.1:5678 with this package loaded
+ *   (the demo editor, with simulators, credentials and templates: npm run demo -- --editor)
  *
  * N8N_RUNTIME_PROFILE=v1 picks the old major instead: n8n 1.123.81 from runtime-v1/ in .n8n-runtime-v1/,
  * run by the machine's own Node 20 (process.execPath), expressions on the legacy engine.
@@ -898,28 +898,6 @@ async function cliSmoke() {
 }
 
 /** A persistent demo instance: the repository's package loaded, owner set up, editor on 127.0.0.1. */
-async function cliEditor(argv) {
-	const log = (m) => console.log(m);
-	const portArg = argv.find((a) => a.startsWith('--port='));
-	const port = portArg ? parseInt(portArg.slice(7), 10) : 5678;
-	await ensureRuntime({ log });
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist'))) log('warning: dist/ is missing: run `npm run build` first, or n8n will not find the nodes');
-	const home = path.join(REPO_ROOT, '.tmp', 'n8n-demo-home');
-	await fsp.mkdir(home, { recursive: true });
-	const n8nHome = await createN8nHome({ home });
-	const editor = await startEditor(n8nHome.env, { port, log: argv.includes('--verbose') ? log : undefined });
-	await ownerSession(editor);
-	log(`n8n ${wantedVersions().n8n} is running at ${editor.url} (started in ${fmtSecs(editor.startMs)})`);
-	log(`log in as ${OWNER.email} / ${OWNER.password}; data in ${home}`);
-	log('Ctrl-C stops it.');
-	await new Promise((resolve) => {
-		process.once('SIGINT', resolve);
-		process.once('SIGTERM', resolve);
-		editor.child.once('close', resolve);
-	});
-	await editor.stop();
-	return 0;
-}
 
 async function main(argv) {
 	const cmd = argv[0] || 'help';
@@ -948,13 +926,12 @@ async function main(argv) {
 		await cliSmoke();
 		return 0;
 	}
-	if (cmd === 'editor') return cliEditor(argv.slice(1));
 	if (cmd === 'path') {
 		console.log(`node: ${nodeBin()}`);
 		console.log(`n8n:  ${n8nBin()}`);
 		return 0;
 	}
-	console.log('usage: node scripts/runtime.js install [--force] | versions | path | smoke | editor [--port=5678] [--verbose]');
+	console.log('usage: node scripts/runtime.js install [--force] | versions | path | smoke');
 	return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }
 

@@ -11,7 +11,6 @@ export interface ApiErrorContext {
 	requestId?: string;
 	fields?: Record<string, string[]>;
 	notFound?: boolean;
-	retryable?: boolean;
 }
 
 const GENERIC_HINTS: Record<number, string> = {
@@ -102,10 +101,6 @@ export function errorContext(error: unknown): ApiErrorContext {
 		return error.context as ApiErrorContext;
 	}
 	return {};
-}
-
-export function isNotFoundError(error: unknown): boolean {
-	return errorContext(error).notFound === true;
 }
 
 /** A rejection of the request's data (400/409/422) that retrying with other data could avoid. */

@@ -25,20 +25,12 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** Requests made and retried by one client, for tests, benchmarks and summaries. */
-export interface ClientStats {
-	requests: number;
-	retries: number;
-}
-
 /**
  * The one way every node talks to its vendor: through the credential
  * (`httpRequestWithAuthentication`), behind the key's rate limiter, with bounded retries and
  * errors that name the item and never show a secret.
  */
 export class VendorClient {
-	readonly stats: ClientStats = { requests: 0, retries: 0 };
-
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		readonly api: VendorApi,
@@ -86,7 +78,6 @@ export class VendorClient {
 
 		for (let attempt = 1; ; attempt++) {
 			const slot = await this.limiter.acquire();
-			this.stats.requests++;
 			let response: FullResponse;
 			try {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -100,7 +91,6 @@ export class VendorClient {
 				const code = networkCode(error);
 				const delay = nextRetryDelay(attempt, { networkCode: code }, this.clock.now());
 				if (delay !== undefined) {
-					this.stats.retries++;
 					await this.clock.sleep(delay);
 					continue;
 				}
@@ -128,7 +118,6 @@ export class VendorClient {
 			const delay = nextRetryDelay(attempt, { status, headers: apiResponse.headers }, this.clock.now());
 			if (delay !== undefined && delay <= MAX_WAIT_MS) {
 				if (status === 429) this.limiter.pauseUntil(this.clock.now() + delay);
-				this.stats.retries++;
 				await this.clock.sleep(delay);
 				continue;
 			}

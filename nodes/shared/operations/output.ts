@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { itemSuffix, type ApiErrorContext } from '../engine/errors';
-import type { VendorClient } from '../engine/request';
 import type { PersonCodec } from './types';
 
 export function outputItem(json: IDataObject, itemIndex: number): INodeExecutionData {
@@ -66,4 +65,3 @@ export async function forEachItem(
 	return out;
 }
 
-export type { VendorClient };

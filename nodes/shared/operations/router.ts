@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VendorClient } from '../engine/request';
@@ -6,6 +6,32 @@ import type { VendorApi } from '../engine/vendor';
 
 /** An operation: runs once for all input items of an execution. */
 export type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], client: VendorClient) => Promise<INodeExecutionData[]>;
+
+/** One `<op>.operation.ts` file: its parameters and what it runs. */
+export interface OperationModule {
+	description: INodeProperties[];
+	execute: Operation;
+}
+
+/**
+ * A resource's operations map and parameter list, both derived from its operation files. The
+ * Operation selector's option values must be exactly the files' keys: a mismatch throws when the
+ * node loads, so an operation can neither be offered without code nor coded without being offered.
+ */
+export function resourceOperations(
+	selector: INodeProperties,
+	modules: Record<string, OperationModule>,
+): { operations: Record<string, Operation>; description: INodeProperties[] } {
+	const offered = (selector.options ?? []).map((o) => String((o as { value: unknown }).value)).sort();
+	const coded = Object.keys(modules).sort();
+	if (offered.join() !== coded.join()) {
+		throw new Error(`Operation selector offers [${offered.join(', ')}] but the operation files are [${coded.join(', ')}]`);
+	}
+	return {
+		operations: Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module.execute])),
+		description: [selector, ...Object.values(modules).flatMap((module) => module.description)],
+	};
+}
 
 /** Every vendor node's `execute`: pick the operation, make the client, run. */
 export async function route(

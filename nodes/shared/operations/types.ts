@@ -28,4 +28,3 @@ export type UpsertOutcome<Raw> =
 
 
 
-export type JsonRecord = IDataObject;

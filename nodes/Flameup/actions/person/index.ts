@@ -1,6 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { Operation } from '../../../shared/operations/router';
+import { resourceOperations } from '../../../shared/operations/router';
 import * as batchGet from './batchGet.operation';
 import * as batchUpsert from './batchUpsert.operation';
 import * as create from './create.operation';
@@ -8,16 +6,8 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export const operations: Record<string, Operation> = {
-	get: get.execute,
-	batchGet: batchGet.execute,
-	getAll: getAll.execute,
-	batchUpsert: batchUpsert.execute,
-	create: create.execute,
-	update: update.execute,
-};
 
-export const description: INodeProperties[] = [
+export const { operations, description } = resourceOperations(
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -34,10 +24,5 @@ export const description: INodeProperties[] = [
 			{ name: 'Update', value: 'update', action: 'Update a person', description: 'Update a person\'s traits (merged into the existing ones)' },
 		],
 	},
-	...get.description,
-	...batchGet.description,
-	...getAll.description,
-	...batchUpsert.description,
-	...create.description,
-	...update.description,
-];
+	{ get, batchGet, getAll, batchUpsert, create, update },
+);

@@ -1,21 +1,12 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { Operation } from '../../../shared/operations/router';
+import { resourceOperations } from '../../../shared/operations/router';
 import * as batchGet from './batchGet.operation';
 import * as batchUpsert from './batchUpsert.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export const operations: Record<string, Operation> = {
-	get: get.execute,
-	batchGet: batchGet.execute,
-	getAll: getAll.execute,
-	batchUpsert: batchUpsert.execute,
-	delete: del.execute,
-};
 
-export const description: INodeProperties[] = [
+export const { operations, description } = resourceOperations(
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -31,9 +22,5 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Many', value: 'getAll', action: 'Get many members', description: 'List members, 100 per page (the API stops at 10,000)' },
 		],
 	},
-	...get.description,
-	...batchGet.description,
-	...getAll.description,
-	...batchUpsert.description,
-	...del.description,
-];
+	{ get, batchGet, getAll, batchUpsert, delete: del },
+);

@@ -1,18 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { Operation } from '../../../shared/operations/router';
+import { resourceOperations } from '../../../shared/operations/router';
 import * as batchGet from './batchGet.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
 /** Flxpoint documents no user writes (no create, update or delete): read operations only. */
-export const operations: Record<string, Operation> = {
-	get: get.execute,
-	batchGet: batchGet.execute,
-	getAll: getAll.execute,
-};
-
-export const description: INodeProperties[] = [
+export const { operations, description } = resourceOperations(
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -26,7 +18,5 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Many', value: 'getAll', action: 'Get many users', description: 'List the account\'s users, with optional filters' },
 		],
 	},
-	...get.description,
-	...batchGet.description,
-	...getAll.description,
-];
+	{ get, batchGet, getAll },
+);
