@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { VendorApi } from '../shared/engine/vendor';
-import { text } from '../shared/person/unified';
+import { text } from '../shared/engine/values';
 
 export const FLAMEUP_DEFAULT_BASE_URL = 'https://api.flameup.ai/api/v1';
 /** POST /people/batch takes at most 100 people; GET /people at most 100 a page. */

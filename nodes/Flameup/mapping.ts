@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
-import type { PersonCodec } from '../shared/operations/types';
 import { readPersonInput, type PersonInput } from '../shared/person/input';
-import { unifiedPerson, withoutUndefined } from '../shared/person/unified';
+import { withoutUndefined } from '../shared/engine/values';
+import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 import type { INode } from 'n8n-workflow';
 
 /** A person as Flameup returns it. */
@@ -32,24 +32,24 @@ export interface FlameupPersonPayload extends IDataObject {
 	traits: IDataObject;
 }
 
-export const flameupCodec: PersonCodec<FlameupPerson> = {
-	toUnified: (raw) =>
-		unifiedPerson({
-			source: 'flameup',
-			id: raw.id,
-			externalId: raw.external_id,
-			email: raw.email,
-			firstName: raw.first_name,
-			lastName: raw.last_name,
-			phone: raw.phone,
-			timezone: raw.timezone,
-			locale: raw.locale,
-			avatarUrl: raw.avatar_url,
-			status: raw.status,
-			createdAt: raw.created_at,
-			updatedAt: raw.updated_at,
-		}),
-};
+/** A Flameup person as the unified person. */
+export function unifiedFromFlameup(raw: FlameupPerson): UnifiedPerson {
+	return unifiedPerson({
+		source: 'flameup',
+		id: raw.id,
+		externalId: raw.external_id,
+		email: raw.email,
+		firstName: raw.first_name,
+		lastName: raw.last_name,
+		phone: raw.phone,
+		timezone: raw.timezone,
+		locale: raw.locale,
+		avatarUrl: raw.avatar_url,
+		status: raw.status,
+		createdAt: raw.created_at,
+		updatedAt: raw.updated_at,
+	});
+}
 
 /** Flameup's own field names accepted on input, besides the unified ones. */
 const FLAMEUP_ALIASES = {

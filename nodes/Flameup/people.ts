@@ -1,23 +1,25 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { fanOut } from '../shared/engine/batch';
 import { paginate } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
-import { fanOut, isEmailKey } from '../shared/operations/keys';
-import type { ListRecords } from '../shared/operations/list';
-import { sendInChunks } from '../shared/operations/upsert';
-import type { ReadByKeys, UpsertOutcome, UpsertRecord } from '../shared/operations/types';
-import { text } from '../shared/person/unified';
+import { text } from '../shared/engine/values';
+import { isEmailKey } from '../shared/helpers/keys';
 import { FLAMEUP_MAX_PAGE, peoplePath } from './api';
-import type { FlameupPerson, FlameupPersonPayload } from './mapping';
-import { personFromBody } from './mapping';
+import { personFromBody, type FlameupPerson, type FlameupPersonPayload } from './mapping';
+
+/** Flameup's people API calls (docs/vendors/flameup.md): get, read by keys, list, batch upsert, create, update. */
 
 /** How many single reads may wait on the throttle at once (Flameup has no batch read). */
 const READ_CONCURRENCY = 4;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One person by external ID or email (flat path), or by UUID / exact search (workspace paths). */
-async function readOne(client: VendorClient, key: string): Promise<FlameupPerson | undefined> {
+/**
+ * One person by external ID or email (GET /people/{key}), or, with a Workspace ID, by UUID
+ * (GET /workspaces/{id}/people/{uuid}) or an exact search; undefined when there is none.
+ */
+export async function getPerson(client: VendorClient, key: string): Promise<FlameupPerson | undefined> {
 	const workspaceId = text(client.credentials.workspaceId);
 	if (!workspaceId || UUID.test(key)) {
 		const body = await client.find({ method: 'GET', path: peoplePath(client.credentials, `/${encodeURIComponent(key)}`), action: `get person "${key}"` });
@@ -32,105 +34,66 @@ async function readOne(client: VendorClient, key: string): Promise<FlameupPerson
 	return body.people?.[0];
 }
 
-/** Flameup has no batch read: single reads fan out through the key's 120/minute throttle. */
-export const readPeople: ReadByKeys<FlameupPerson> = async (client, keys) => {
-	const results = await fanOut(keys, READ_CONCURRENCY, async (key) => await readOne(client, key));
+/** People by external ID or email, keyed as asked. Flameup has no batch read: single reads fan out through the key's throttle. */
+export async function readPeopleByKeys(client: VendorClient, keys: string[]): Promise<Map<string, FlameupPerson>> {
+	const results = await fanOut(keys, READ_CONCURRENCY, async (key) => await getPerson(client, key));
 	const found = new Map<string, FlameupPerson>();
 	for (const [key, person] of results) if (person) found.set(key, person);
 	return found;
-};
+}
 
-/** GET /people with offset pagination, 100 a page, stopping at `total` or the limit. */
-export const listPeople: ListRecords<FlameupPerson> = async (client, { limit, filters, itemIndex }) => {
-	const qs: IDataObject = {};
-	if (text(filters.status)) qs.status = filters.status;
-	if (text(filters.search)) qs.search = filters.search;
+/** GET /people with offset pagination, 100 a page, stopping at `total` or the limit; `filters` are query parameters. */
+export async function listPeople(client: VendorClient, options: { filters: IDataObject; limit?: number; itemIndex?: number }): Promise<FlameupPerson[]> {
 	const { items } = await paginate<FlameupPerson>({
 		style: 'offset',
 		maxPageSize: FLAMEUP_MAX_PAGE,
-		limit,
+		limit: options.limit,
 		fetchPage: async ({ offset, pageSize }) => {
 			const body = await client.request<{ people?: FlameupPerson[]; total?: number }>({
 				method: 'GET',
 				path: peoplePath(client.credentials),
-				qs: { ...qs, limit: pageSize, offset },
-				itemIndex,
+				qs: { ...options.filters, limit: pageSize, offset },
+				itemIndex: options.itemIndex,
 				action: 'list people',
 			});
 			return { items: body.people ?? [], total: typeof body.total === 'number' ? body.total : undefined };
 		},
 	});
 	return items;
-};
+}
 
-interface BatchResponse {
+/** What POST /people/batch answers: the people written and how many were created or updated. */
+export interface BatchAnswer {
 	people?: FlameupPerson[];
 	created_count?: number;
 	updated_count?: number;
 }
 
-/**
- * Which people of a batch were created. The API gives only counts; a person created by this call
- * has created_at == updated_at. When that does not add up to created_count, the newest
- * created_at values are taken as the created ones, so the split always matches the API's counts.
+/** POST /people/batch (at most 100 people). */
+export async function upsertPeopleBatch(client: VendorClient, people: FlameupPersonPayload[], itemIndex: number | undefined): Promise<BatchAnswer> {
+	return await client.request<BatchAnswer>({
+		method: 'POST',
+		path: peoplePath(client.credentials, '/batch'),
+		body: { people },
+		itemIndex,
+		action: `batch upsert ${people.length} ${people.length === 1 ? 'person' : 'people'}`,
+	});
+}
+
+/*
+ * Create and Update use the flat paths even with a Workspace ID: Flameup documents POST /people and
+ * PUT /people/{id} only there (a key already targets its own workspace), and no workspace-scoped
+ * variant of either (docs/vendors/flameup.md#endpoints-used).
  */
-export function createdFlags(people: FlameupPerson[], createdCount: number | undefined): boolean[] {
-	const guess = people.map((p) => !!p.created_at && p.created_at === p.updated_at);
-	if (createdCount === undefined) return guess;
-	if (createdCount <= 0) return people.map(() => false);
-	if (createdCount >= people.length) return people.map(() => true);
-	if (guess.filter(Boolean).length === createdCount) return guess;
-	const order = people
-		.map((p, i) => ({ i, t: Date.parse(p.created_at ?? '') || 0 }))
-		.sort((a, b) => b.t - a.t)
-		.slice(0, createdCount)
-		.map((x) => x.i);
-	return people.map((_, i) => order.includes(i));
+
+/** POST /people: one person, answered as stored. */
+export async function createPerson(client: VendorClient, payload: FlameupPersonPayload, itemIndex: number): Promise<FlameupPerson> {
+	const body = await client.request({ method: 'POST', path: '/people', body: payload, itemIndex, action: `create person "${payload.userId}"` });
+	return personFromBody(body);
 }
 
-function matchPerson(people: FlameupPerson[], payload: FlameupPersonPayload, position: number): FlameupPerson | undefined {
-	return (
-		people.find((p) => p.external_id === payload.userId) ??
-		(payload.email ? people.find((p) => p.email?.toLowerCase() === payload.email) : undefined) ??
-		people[position]
-	);
-}
-
-/** A person as sent, in Flameup's response shape, for a batch response that does not list it. */
-function sentPerson(payload: FlameupPersonPayload): FlameupPerson {
-	const { traits } = payload;
-	return { ...traits, id: '', external_id: payload.userId, email: payload.email, attributes: {} } as FlameupPerson;
-}
-
-/** POST /people/batch in chunks of at most 100; a chunk rejected for its data is split to find the bad item. */
-export async function upsertPeople(
-	client: VendorClient,
-	records: Array<UpsertRecord<FlameupPersonPayload>>,
-	batchSize: number,
-): Promise<Array<UpsertOutcome<FlameupPerson>>> {
-	return await sendInChunks<UpsertRecord<FlameupPersonPayload>, UpsertOutcome<FlameupPerson>>(
-		records,
-		batchSize,
-		async (batch) => {
-			const body = await client.request<BatchResponse>({
-				method: 'POST',
-				path: peoplePath(client.credentials, '/batch'),
-				body: { people: batch.map((r) => r.payload) },
-				itemIndex: batch.length === 1 ? batch[0].index : undefined,
-				action: `batch upsert ${batch.length} ${batch.length === 1 ? 'person' : 'people'}`,
-			});
-			const people = body.people ?? [];
-			const flags = createdFlags(people, body.created_count);
-			const matched = batch.map((record, position) => matchPerson(people, record.payload, position));
-			// A person the response leaves out was still written (the call succeeded): output what was sent,
-			// and give the unmatched ones the created count the matched ones do not explain.
-			let createdLeft = Math.max(0, (body.created_count ?? 0) - matched.filter((p) => p && flags[people.indexOf(p)]).length);
-			return batch.map((record, position) => {
-				const person = matched[position];
-				if (person) return { index: record.index, action: flags[people.indexOf(person)] ? 'created' : 'updated', record: person };
-				return { index: record.index, action: createdLeft-- > 0 ? 'created' : 'updated', record: sentPerson(record.payload) };
-			});
-		},
-		(record, error) => ({ index: record.index, error }),
-	);
+/** PUT /people/{external ID or email}: traits merged into the person's existing ones. */
+export async function updatePerson(client: VendorClient, key: string, traits: IDataObject, itemIndex: number): Promise<FlameupPerson> {
+	const body = await client.request({ method: 'PUT', path: `/people/${encodeURIComponent(key)}`, body: { traits }, itemIndex, action: `update person "${key}"` });
+	return personFromBody(body);
 }

@@ -1,22 +1,19 @@
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { ApiResponse, VendorApi, VendorErrorInfo } from '../shared/engine/vendor';
-import { text } from '../shared/person/unified';
+import { asRecord, text } from '../shared/engine/values';
+import { isEmailKey } from '../shared/helpers/keys';
 
 export const FLASHDUTY_DEFAULT_BASE_URL = 'https://api.flashcat.cloud';
-/** /member/list: `limit` is 1–100 (pagination.mdx). */
+/** /member/list: `limit` is 1–100 (docs/vendors/flashduty.md#pagination). */
 export const FLASHDUTY_MAX_PAGE = 100;
-/** /member/list refuses p × limit over 10,000 with a 400 (pagination.mdx). */
+/** /member/list refuses p × limit over 10,000 with a 400 (docs/vendors/flashduty.md#pagination). */
 export const FLASHDUTY_REACHABLE_ITEMS = 10_000;
-/** /member/list reports `total` capped at 1,000 (pagination.mdx): a total at the cap is not the real count. */
+/** /member/list reports `total` capped at 1,000: a total at the cap is not the real count (docs/vendors/flashduty.md#pagination). */
 export const FLASHDUTY_TOTAL_CAP = 1000;
-/** /member/invite takes at most 20 members (MemberInviteRequest.members). */
+/** /member/invite takes at most 20 members (docs/vendors/flashduty.md#limits). */
 export const FLASHDUTY_MAX_INVITE = 20;
-/** /person/infos documents no maximum (vendor-apis.md §1, "gaps"): 100 IDs a request is our own cap. */
+/** /person/infos documents no maximum: 100 IDs a request is our own cap (docs/vendors/flashduty.md#limits). */
 export const FLASHDUTY_PERSON_CHUNK = 100;
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 function header(response: ApiResponse, name: string): string | undefined {
 	for (const [key, value] of Object.entries(response.headers)) {
@@ -40,7 +37,7 @@ function parseFlashdutyError(response: ApiResponse): VendorErrorInfo {
 }
 
 /**
- * Flashduty (vendor-apis.md §1): every call is a POST with a JSON body, the key is the `app_key`
+ * Flashduty (docs/vendors/flashduty.md): every call is a POST with a JSON body, the key is the `app_key`
  * query parameter, answers are `{request_id, data}` or `{request_id, error}`, a missing entity is
  * HTTP 400 `ResourceNotFound`, and each account may make 50 requests a second and 1,000 a minute.
  */
@@ -69,6 +66,16 @@ export const flashdutyApi: VendorApi = {
 		401: 'Flashduty refused the APP key. Open the credential, paste a valid key from Account → APP Keys and use "Test connection".',
 		403: 'The APP key lacks a permission: creating, updating and deleting members needs "Members Manage". Use a key created by an admin.',
 		404: 'Flashduty has no such route. Check the credential\'s Base URL (https://api.flashcat.cloud).',
+	},
+	checkKey: (key) => {
+		if (isEmailKey(key) || idNumber(key) !== undefined) return undefined;
+		const problem = /^\d+$/.test(key)
+			? `The member ID "${key}" is larger than ${Number.MAX_SAFE_INTEGER}, the largest ID the node can send exactly`
+			: `"${key}" is neither a Flashduty member ID nor an email`;
+		return {
+			problem,
+			fix: `Flashduty IDs are whole numbers sent as JSON numbers, which this node sends exactly up to ${Number.MAX_SAFE_INTEGER}. Use the member's email instead.`,
+		};
 	},
 };
 

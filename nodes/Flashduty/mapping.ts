@@ -1,9 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
-import type { PersonCodec } from '../shared/operations/types';
 import { readPersonInput } from '../shared/person/input';
-import { text, unifiedPerson, withoutUndefined } from '../shared/person/unified';
+import { text, withoutUndefined } from '../shared/engine/values';
+import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 import { idNumber, idString } from './api';
 
 /** A member as /member/list returns it (MemberItem); IDs already turned into strings. */
@@ -71,35 +71,36 @@ function isPerson(raw: FlashdutyRecord): raw is FlashdutyPerson {
 	return 'person_id' in raw && !('member_id' in raw);
 }
 
-export const flashdutyCodec: PersonCodec<FlashdutyRecord> = {
-	toUnified: (raw) =>
-		isPerson(raw)
-			? unifiedPerson({
-					source: 'flashduty',
-					id: idString(raw.person_id),
-					email: raw.email,
-					name: raw.person_name,
-					phone: raw.phone,
-					timezone: raw.time_zone,
-					locale: raw.locale,
-					avatarUrl: raw.avatar,
-					status: raw.status,
-				})
-			: unifiedPerson({
-					source: 'flashduty',
-					id: idString(raw.member_id),
-					externalId: raw.ref_id,
-					email: raw.email,
-					name: raw.member_name,
-					phone: raw.phone,
-					timezone: raw.time_zone,
-					locale: raw.locale,
-					avatarUrl: raw.avatar,
-					status: raw.status,
-					createdAt: raw.created_at,
-					updatedAt: raw.updated_at,
-				}),
-};
+/** A Flashduty member (member list) or person (/person/infos) as the unified person. */
+export function unifiedFromFlashduty(raw: FlashdutyRecord): UnifiedPerson {
+	if (isPerson(raw)) {
+		return unifiedPerson({
+			source: 'flashduty',
+			id: idString(raw.person_id),
+			email: raw.email,
+			name: raw.person_name,
+			phone: raw.phone,
+			timezone: raw.time_zone,
+			locale: raw.locale,
+			avatarUrl: raw.avatar,
+			status: raw.status,
+		});
+	}
+	return unifiedPerson({
+		source: 'flashduty',
+		id: idString(raw.member_id),
+		externalId: raw.ref_id,
+		email: raw.email,
+		name: raw.member_name,
+		phone: raw.phone,
+		timezone: raw.time_zone,
+		locale: raw.locale,
+		avatarUrl: raw.avatar,
+		status: raw.status,
+		createdAt: raw.created_at,
+		updatedAt: raw.updated_at,
+	});
+}
 
 /** One input item of Batch Upsert, read and checked. */
 export interface MemberInput {

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PersonCodec } from '../shared/operations/types';
-import { unifiedPerson } from '../shared/person/unified';
+import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 
 export type FlxpointRoleHandle = 'admin' | 'support' | 'read_only';
 
@@ -32,15 +31,14 @@ export interface FlxpointUser extends IDataObject {
  * Raw → unified. Flxpoint documents no status, phone, timezone, locale or avatar, so those stay
  * absent; role, isPrimary and the activity fields stay in the raw record (Simplify off).
  */
-export const flxpointCodec: PersonCodec<FlxpointUser> = {
-	toUnified: (raw) =>
-		unifiedPerson({
-			source: 'flxpoint',
-			id: raw.id,
-			email: raw.email,
-			firstName: raw.firstName,
-			lastName: raw.lastName,
-			createdAt: raw.insertedAt,
-			updatedAt: raw.updatedAt,
-		}),
-};
+export function unifiedFromFlxpoint(raw: FlxpointUser): UnifiedPerson {
+	return unifiedPerson({
+		source: 'flxpoint',
+		id: raw.id,
+		email: raw.email,
+		firstName: raw.firstName,
+		lastName: raw.lastName,
+		createdAt: raw.insertedAt,
+		updatedAt: raw.updatedAt,
+	});
+}

@@ -1,13 +1,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { chunk, unique } from '../shared/engine/chunk';
+import { chunk, unique } from '../shared/engine/batch';
 import type { VendorClient } from '../shared/engine/request';
-import { isEmailKey } from '../shared/operations/keys';
-import type { ListRecords } from '../shared/operations/list';
-import type { ReadByKeys } from '../shared/operations/types';
-import { text } from '../shared/person/unified';
+import { text } from '../shared/engine/values';
+import { isEmailKey } from '../shared/helpers/keys';
 import { FLXPOINT_MAX_KEYS, USERS_PATH, usersByKeysPath } from './api';
 import type { FlxpointUser } from './mapping';
+
+/** Flxpoint's user API calls (docs/vendors/flxpoint.md): the user list, and users by ID or email. Flxpoint has no user writes. */
 
 /** GET /account/users answers a bare JSON array of users (spec: `array[User]`). */
 function usersFromBody(client: VendorClient, body: unknown, action: string, itemIndex?: number): FlxpointUser[] {
@@ -24,12 +24,12 @@ function canonicalId(key: string): string {
 }
 
 /**
- * GET /account/users?ids=… or ?emails=…, in chunks of at most 50 distinct values, IDs and emails
- * never in the same request (whether they AND or OR is undocumented). The throttle holds the
- * token's 2 requests/second. Keys that are neither an email nor a whole number cannot name a
- * Flxpoint user (`ids` is `array[integer]`), so they are not sent and come back as not found.
+ * Users by ID or email, keyed as asked: GET /account/users?ids=… or ?emails=…, in chunks of at most
+ * 50 distinct values, IDs and emails never in the same request (whether they AND or OR is
+ * undocumented). Keys that are neither an email nor a whole number cannot name a Flxpoint user
+ * (`ids` is `array[integer]`), so they are not sent and come back as not found.
  */
-export const readUsers: ReadByKeys<FlxpointUser> = async (client, keys) => {
+export async function readUsersByKeys(client: VendorClient, keys: string[]): Promise<Map<string, FlxpointUser>> {
 	const found = new Map<string, FlxpointUser>();
 	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
 	const idKeys = keys.filter((k) => !isEmailKey(k) && /^\d+$/.test(k));
@@ -59,28 +59,11 @@ export const readUsers: ReadByKeys<FlxpointUser> = async (client, keys) => {
 		if (user) found.set(key, user);
 	}
 	return found;
-};
-
-function wanted(value: unknown): string[] {
-	const list = Array.isArray(value) ? value : [value];
-	return list.map((v) => text(v)?.toLowerCase()).filter((v): v is string => v !== undefined);
 }
 
-/**
- * GET /account/users once: the endpoint has no pagination and no filters besides ids/emails
- * (vendor-apis.md §3), so Role, Email Contains and Primary Only are applied here, then the limit.
- */
-export const listUsers: ListRecords<FlxpointUser> = async (client, { limit, filters, itemIndex }) => {
+/** GET /account/users: every user of the account in one answer (the endpoint has no pagination). */
+export async function listUsers(client: VendorClient, itemIndex?: number): Promise<FlxpointUser[]> {
 	const action = 'list users';
 	const body = await client.request({ method: 'GET', path: USERS_PATH, itemIndex, action });
-	const roles = wanted(filters.roleHandle);
-	const emailContains = text(filters.emailContains)?.toLowerCase();
-	const primaryOnly = filters.primaryOnly === true;
-	const users = usersFromBody(client, body, action, itemIndex).filter(
-		(u) =>
-			(roles.length === 0 || roles.includes(text(u.role?.handle)?.toLowerCase() ?? '')) &&
-			(!emailContains || (text(u.email)?.toLowerCase() ?? '').includes(emailContains)) &&
-			(!primaryOnly || u.isPrimary === true),
-	);
-	return limit === undefined ? users : users.slice(0, Math.max(0, Math.floor(limit)));
-};
+	return usersFromBody(client, body, action, itemIndex);
+}

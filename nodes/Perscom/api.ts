@@ -2,7 +2,8 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { VendorApi } from '../shared/engine/vendor';
-import { text } from '../shared/person/unified';
+import { text } from '../shared/engine/values';
+import { isEmailKey } from '../shared/helpers/keys';
 
 export const PERSCOM_DEFAULT_BASE_URL = 'https://api.perscom.io';
 export const PERSCOM_VERSIONS = ['v1', 'v2'] as const;
@@ -43,7 +44,16 @@ export const perscomApi: VendorApi = {
 		404: 'PERSCOM has no record or route at that path. Check the user ID, and the credential\'s Base URL and API Version.',
 		422: 'PERSCOM rejected some field values (see the field messages). Names and emails are required for new users, and emails must be valid and unique.',
 	},
+	checkKey: (key) =>
+		isUserId(key) || isEmailKey(key)
+			? undefined
+			: { problem: `"${key}" is neither a PERSCOM user ID nor an email`, fix: 'PERSCOM user IDs are whole numbers (e.g. 42); or give the user\'s email address.' },
 };
+
+/** Whether a key is a PERSCOM user ID (a positive integer). */
+export function isUserId(key: string): boolean {
+	return /^[1-9]\d*$/.test(key);
+}
 
 /** `/users` + suffix. */
 export function usersPath(suffix = ''): string {

@@ -1,9 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
-import type { PersonCodec } from '../shared/operations/types';
+import { text } from '../shared/engine/values';
 import { readPersonInput } from '../shared/person/input';
-import { text, unifiedPerson } from '../shared/person/unified';
+import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 
 /** A user as PERSCOM returns it (UserResource in the spec: id + User + label + dates). */
 export interface PerscomUser extends IDataObject {
@@ -57,26 +57,26 @@ export interface PerscomUserPayload extends IDataObject {
  * as "Active Duty") that differs per PERSCOM, so the unified status is derived from the one
  * account state every PERSCOM has: `approved` → "approved", otherwise "pending".
  */
-export function statusOf(raw: PerscomUser): string | undefined {
+export function unifiedStatus(raw: PerscomUser): string | undefined {
 	if (raw.approved === undefined || raw.approved === null) return undefined;
 	return raw.approved ? 'approved' : 'pending';
 }
 
-export const perscomCodec: PersonCodec<PerscomUser> = {
-	toUnified: (raw) =>
-		unifiedPerson({
-			source: 'perscom',
-			id: raw.id,
-			email: raw.email,
-			name: raw.name,
-			phone: raw.phone_number,
-			timezone: raw.timezone,
-			avatarUrl: raw.profile_photo_url,
-			status: statusOf(raw),
-			createdAt: raw.created_at,
-			updatedAt: raw.updated_at,
-		}),
-};
+/** A PERSCOM user as the unified person. */
+export function unifiedFromPerscom(raw: PerscomUser): UnifiedPerson {
+	return unifiedPerson({
+		source: 'perscom',
+		id: raw.id,
+		email: raw.email,
+		name: raw.name,
+		phone: raw.phone_number,
+		timezone: raw.timezone,
+		avatarUrl: raw.profile_photo_url,
+		status: unifiedStatus(raw),
+		createdAt: raw.created_at,
+		updatedAt: raw.updated_at,
+	});
+}
 
 /** PERSCOM's own field names accepted on input, besides the unified ones. */
 const PERSCOM_ALIASES = {
@@ -148,7 +148,7 @@ export function toPerscomPayload(node: INode, json: IDataObject, itemIndex: numb
 }
 
 /** PERSCOM wraps single records as `{data: {...}}` and lists as `{data: [...]}`. */
-export function dataOf<T>(body: unknown): T | undefined {
+export function unwrapData<T>(body: unknown): T | undefined {
 	if (body !== null && typeof body === 'object' && 'data' in body) return (body as { data: T }).data;
 	return undefined;
 }

@@ -1,4 +1,4 @@
-import { chunk, unique } from '../../nodes/shared/engine/chunk';
+import { chunk, unique } from '../../nodes/shared/engine/batch';
 import { commonErrorInfo } from '../../nodes/shared/engine/errorShapes';
 import { paginate, type PageRequest } from '../../nodes/shared/engine/paginate';
 import { Redactor, REDACTED } from '../../nodes/shared/engine/redact';

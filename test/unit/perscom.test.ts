@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { PerscomApi } from '../../credentials/PerscomApi.credentials';
-import { perscomCodec, toPerscomPayload } from '../../nodes/Perscom/mapping';
+import { toPerscomPayload, unifiedFromPerscom } from '../../nodes/Perscom/mapping';
 import { perscomApi } from '../../nodes/Perscom/api';
-import { searchFilters, sqlDate } from '../../nodes/Perscom/users';
+import { searchFilters, sqlDate } from '../../nodes/Perscom/search';
 import { PERSCOM_TENANT, PERSCOM_TEST_KEY, PerscomSimulator } from '../simulators/perscom';
 
 const credential = new PerscomApi();
@@ -55,7 +55,7 @@ describe('PERSCOM credential', () => {
 describe('PERSCOM mapping', () => {
 	test('raw user → unified person', () => {
 		expect(
-			perscomCodec.toUnified({
+			unifiedFromPerscom({
 				id: 12,
 				name: 'Ada  King Lovelace',
 				email: 'Ada@Example.com',

@@ -1,7 +1,7 @@
 import { readPersonInput } from '../../nodes/shared/person/input';
 import { isoDate, splitName, unifiedPerson } from '../../nodes/shared/person/unified';
-import { createdFlags } from '../../nodes/Flameup/people';
-import { flameupCodec } from '../../nodes/Flameup/mapping';
+import { createdFlags } from '../../nodes/Flameup/batchAnswer';
+import { unifiedFromFlameup } from '../../nodes/Flameup/mapping';
 
 describe('unified person', () => {
 	test('names split at the first space, emails lower-cased, empty fields dropped, IDs as strings', () => {
@@ -27,7 +27,7 @@ describe('unified person', () => {
 
 	test('Flameup raw → unified', () => {
 		expect(
-			flameupCodec.toUnified({ id: 'uuid-1', external_id: 'u1', email: 'A@B.CO', first_name: 'Ann', last_name: 'Lee', status: 'active', attributes: {}, created_at: '2024-12-25T10:00:00Z' }),
+			unifiedFromFlameup({ id: 'uuid-1', external_id: 'u1', email: 'A@B.CO', first_name: 'Ann', last_name: 'Lee', status: 'active', attributes: {}, created_at: '2024-12-25T10:00:00Z' }),
 		).toEqual({ source: 'flameup', id: 'uuid-1', externalId: 'u1', email: 'a@b.co', name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', status: 'active', createdAt: '2024-12-25T10:00:00.000Z' });
 	});
 });

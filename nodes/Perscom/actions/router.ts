@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { route } from '../../shared/operations/router';
+import { route } from '../../shared/helpers/router';
 import { perscomApi } from '../api';
 import * as user from './user';
 

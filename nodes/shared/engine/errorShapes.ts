@@ -1,9 +1,5 @@
-import { text, withoutUndefined } from '../person/unified';
+import { asRecord, text, withoutUndefined } from './values';
 import type { VendorErrorInfo } from './vendor';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 /** `{field: "msg"}` or `{field: ["msg", ...]}` → `{field: ["msg", ...]}`. */
 export function fieldMessages(value: unknown): Record<string, string[]> | undefined {

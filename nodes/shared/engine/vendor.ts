@@ -55,6 +55,17 @@ export interface VendorApi {
 	unwrap?(body: unknown): unknown;
 	/** How to fix common failures, by HTTP status; shown as the error's description. */
 	hints?: Partial<Record<number, string>>;
+	/**
+	 * Why a key (an ID or an email, emails lower-cased) can never name a record here, and how to fix
+	 * it; undefined when the key can be looked up. Such a key fails its own item before any request.
+	 * Without it, every key is sent and one that names nothing comes back as not found.
+	 */
+	checkKey?(key: string): KeyProblem | undefined;
+}
+
+export interface KeyProblem {
+	problem: string;
+	fix: string;
 }
 
 export interface ApiRequest {

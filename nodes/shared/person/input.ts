@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { VendorName } from '../engine/vendor';
-import { joinName, normalizeEmail, splitName, text } from './unified';
+import { text } from '../engine/values';
+import { joinName, normalizeEmail, splitName } from './unified';
 
 /** A person to write, read from an input item: unified names first, then the vendor's own. */
 export interface PersonInput {

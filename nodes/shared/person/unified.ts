@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { text, withoutUndefined } from '../engine/values';
 import type { VendorName } from '../engine/vendor';
 
-/** The one person shape every node reads out and every upsert reads in (docs/node-contract.md). */
+/** The one person shape every node reads out and every upsert reads in (README.md, "The unified person"). */
 export interface UnifiedPerson extends IDataObject {
 	source: VendorName;
 	id: string;
@@ -26,21 +27,6 @@ export const UNIFIED_FIELDS = [
 	'locale', 'avatarUrl', 'status', 'createdAt', 'updatedAt',
 ] as const;
 
-/** The same object without its undefined fields (in place; returned for chaining). */
-export function withoutUndefined<T extends object>(record: T): T {
-	for (const key of Object.keys(record) as Array<keyof T>) if (record[key] === undefined) delete record[key];
-	return record;
-}
-
-export function text(value: unknown): string | undefined {
-	if (value === null || value === undefined) return undefined;
-	if (typeof value === 'string') {
-		const trimmed = value.trim();
-		return trimmed === '' ? undefined : trimmed;
-	}
-	if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-	return undefined;
-}
 
 export function normalizeEmail(value: unknown): string | undefined {
 	return text(value)?.toLowerCase();

@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { batchGetOptions, idsField, simplifyField } from '../../../shared/descriptions/common';
-import { runBatchGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flameupCodec } from '../../mapping';
-import { readPeople } from '../../people';
+import { keysToRead, readItemKeyLists } from '../../../shared/helpers/keys';
+import { batchGetOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flameupApi } from '../../api';
+import { unifiedFromFlameup } from '../../mapping';
+import { readPeopleByKeys } from '../../people';
 
 export const description: INodeProperties[] = [
 	idsField(
@@ -15,6 +17,9 @@ export const description: INodeProperties[] = [
 	batchGetOptions('person'),
 ];
 
+/** Batch Get: every item's keys, each read on its own (no batch read); keys not found are reported. */
 export const execute: Operation = async function (items, client) {
-	return await runBatchGet(this, items, { client, codec: flameupCodec, read: readPeople, noun: 'person' });
+	const keyLists = readItemKeyLists(this, items, flameupApi, 'person IDs or emails');
+	const read = await settleRead(readPeopleByKeys(client, keysToRead(keyLists)));
+	return batchGetOutputs(this, keyLists, read, { api: flameupApi, toUnified: unifiedFromFlameup, noun: 'person' });
 };

@@ -1,10 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { showFor, simplifyField } from '../../../shared/descriptions/common';
-import { forEachItem, shapeRecord } from '../../../shared/operations/output';
-import type { Operation } from '../../../shared/operations/router';
-import { text } from '../../../shared/person/unified';
-import { flameupCodec, personFromBody, toFlameupPayload } from '../../mapping';
+import { text } from '../../../shared/engine/values';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import type { Operation } from '../../../shared/helpers/router';
+import { toFlameupPayload, unifiedFromFlameup } from '../../mapping';
+import { createPerson } from '../../people';
 import { customTraits, personFields } from './fields';
 
 export const description: INodeProperties[] = [
@@ -37,6 +38,7 @@ export const description: INodeProperties[] = [
 	simplifyField('person', ['create']),
 ];
 
+/** Create: POST /people for each input item; the person as stored. */
 export const execute: Operation = async function (items, client) {
 	return await forEachItem(this, items, async (i) => {
 		const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
@@ -46,7 +48,7 @@ export const execute: Operation = async function (items, client) {
 			{ ...standard, externalId: text(this.getNodeParameter('userId', i)), email: this.getNodeParameter('email', i, ''), traits: customTraits(traits, i, this.getNode()) },
 			i,
 		);
-		const body = await client.request({ method: 'POST', path: '/people', body: payload, itemIndex: i, action: `create person "${payload.userId}"` });
-		return shapeRecord(flameupCodec, personFromBody(body), this.getNodeParameter('simplify', i, true) as boolean);
+		const person = await createPerson(client, payload, i);
+		return shapeRecord(person, this.getNodeParameter('simplify', i, true) as boolean, unifiedFromFlameup);
 	});
 };

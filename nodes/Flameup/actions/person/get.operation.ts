@@ -1,16 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { idField, simplifyField } from '../../../shared/descriptions/common';
-import { runGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flameupCodec } from '../../mapping';
-import { readPeople } from '../../people';
+import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
+import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flameupApi } from '../../api';
+import { unifiedFromFlameup } from '../../mapping';
+import { readPeopleByKeys } from '../../people';
 
 export const description: INodeProperties[] = [
 	idField('person', ['get'], 'Person ID or Email', 'The person\'s external ID (your own user ID) or email address'),
 	simplifyField('person', ['get']),
 ];
 
+/** Get: one output per input item; the items' keys are read one by one within the key's limit. */
 export const execute: Operation = async function (items, client) {
-	return await runGet(this, items, { client, codec: flameupCodec, read: readPeople, noun: 'person' });
+	const keys = readItemKeys(this, items, flameupApi, 'person ID or email');
+	const read = await settleRead(readPeopleByKeys(client, keysToRead(keys)));
+	return getOutputs(this, keys, read, { api: flameupApi, toUnified: unifiedFromFlameup, noun: 'person' });
 };

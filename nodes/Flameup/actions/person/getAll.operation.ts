@@ -1,9 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
-import { runGetAll } from '../../../shared/operations/list';
-import type { Operation } from '../../../shared/operations/router';
-import { flameupCodec } from '../../mapping';
+import { text } from '../../../shared/engine/values';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { listParameters } from '../../../shared/helpers/parameters';
+import type { Operation } from '../../../shared/helpers/router';
+import { unifiedFromFlameup } from '../../mapping';
 import { listPeople } from '../../people';
 
 export const description: INodeProperties[] = [
@@ -40,6 +42,14 @@ export const description: INodeProperties[] = [
 	simplifyField('person', ['getAll']),
 ];
 
+/** Get Many: GET /people, 100 a page, with the Status and Search filters as query parameters. */
 export const execute: Operation = async function (items, client) {
-	return await runGetAll(this, items, { client, codec: flameupCodec, list: listPeople });
+	return await forEachItem(this, items, async (i) => {
+		const { limit, filters, simplify } = listParameters(this, i);
+		const query: IDataObject = {};
+		if (text(filters.status)) query.status = filters.status;
+		if (text(filters.search)) query.search = filters.search;
+		const people = await listPeople(client, { filters: query, limit, itemIndex: i });
+		return people.map((person) => shapeRecord(person, simplify, unifiedFromFlameup));
+	});
 };

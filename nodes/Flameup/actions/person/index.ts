@@ -1,4 +1,4 @@
-import { resourceOperations } from '../../../shared/operations/router';
+import { resourceOperations } from '../../../shared/helpers/router';
 import * as batchGet from './batchGet.operation';
 import * as batchUpsert from './batchUpsert.operation';
 import * as create from './create.operation';

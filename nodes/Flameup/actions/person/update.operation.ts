@@ -2,11 +2,12 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { idField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
-import { readKey } from '../../../shared/operations/keys';
-import { forEachItem, shapeRecord } from '../../../shared/operations/output';
-import type { Operation } from '../../../shared/operations/router';
+import { readKey } from '../../../shared/helpers/keys';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import type { Operation } from '../../../shared/helpers/router';
 import { readPersonInput } from '../../../shared/person/input';
-import { flameupCodec, personFromBody, standardTraits } from '../../mapping';
+import { standardTraits, unifiedFromFlameup } from '../../mapping';
+import { updatePerson } from '../../people';
 import { customTraits, personFields } from './fields';
 
 export const description: INodeProperties[] = [
@@ -23,6 +24,7 @@ export const description: INodeProperties[] = [
 	simplifyField('person', ['update']),
 ];
 
+/** Update: PUT /people/{external ID or email} for each input item; traits merge into the existing ones. */
 export const execute: Operation = async function (items, client) {
 	return await forEachItem(this, items, async (i) => {
 		const id = readKey(this, 'id', i, 'person ID or email');
@@ -31,13 +33,7 @@ export const execute: Operation = async function (items, client) {
 		if (Object.keys(merged).length === 0) {
 			throw inputError(this.getNode(), 'Nothing to update', i, 'Add at least one field under Update Fields.');
 		}
-		const body = await client.request({
-			method: 'PUT',
-			path: `/people/${encodeURIComponent(id)}`,
-			body: { traits: merged },
-			itemIndex: i,
-			action: `update person "${id}"`,
-		});
-		return shapeRecord(flameupCodec, personFromBody(body), this.getNodeParameter('simplify', i, true) as boolean);
+		const person = await updatePerson(client, id, merged, i);
+		return shapeRecord(person, this.getNodeParameter('simplify', i, true) as boolean, unifiedFromFlameup);
 	});
 };

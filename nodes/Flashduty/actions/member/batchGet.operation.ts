@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { batchGetOptions, idsField, simplifyField } from '../../../shared/descriptions/common';
-import { runBatchGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flashdutyCodec } from '../../mapping';
-import { readMembers } from '../../members';
-import { memberKeyCheck } from './keys';
+import { keysToRead, readItemKeyLists } from '../../../shared/helpers/keys';
+import { batchGetOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flashdutyApi } from '../../api';
+import { unifiedFromFlashduty } from '../../mapping';
+import { readMembersByKeys } from '../../members';
 
 export const description: INodeProperties[] = [
 	idsField(
@@ -16,6 +17,9 @@ export const description: INodeProperties[] = [
 	batchGetOptions('member'),
 ];
 
+/** Batch Get: every item's keys are read together; keys Flashduty does not know are reported. */
 export const execute: Operation = async function (items, client) {
-	return await runBatchGet(this, items, { client, codec: flashdutyCodec, read: readMembers, noun: 'member', checkKey: memberKeyCheck(this) });
+	const keyLists = readItemKeyLists(this, items, flashdutyApi, 'member IDs or emails');
+	const read = await settleRead(readMembersByKeys(client, keysToRead(keyLists)));
+	return batchGetOutputs(this, keyLists, read, { api: flashdutyApi, toUnified: unifiedFromFlashduty, noun: 'member' });
 };

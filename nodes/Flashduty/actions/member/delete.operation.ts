@@ -1,11 +1,11 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { idField, showFor } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
-import { readKey } from '../../../shared/operations/keys';
-import { forEachItem } from '../../../shared/operations/output';
-import type { Operation } from '../../../shared/operations/router';
-import { text } from '../../../shared/person/unified';
+import { text } from '../../../shared/engine/values';
+import { readKey } from '../../../shared/helpers/keys';
+import { writeOutputs, type ItemResult } from '../../../shared/helpers/output';
+import type { Operation } from '../../../shared/helpers/router';
 import { idNumber } from '../../api';
 import { deleteMember } from '../../members';
 
@@ -44,29 +44,41 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** How /member/delete names the member of one item: `member_id`, `email` or `ref_id` (Match By). */
+function deleteIdentifier(ctx: IExecuteFunctions, key: string, itemIndex: number): IDataObject {
+	const matchBy = ctx.getNodeParameter('matchBy', itemIndex, 'auto') as string;
+	const by = matchBy === 'auto' ? (key.includes('@') ? 'email' : 'memberId') : matchBy;
+	if (by === 'email') return { email: key.toLowerCase() };
+	// readKey lower-cases anything with an @; a ref_id is the caller's own and is sent as typed.
+	if (by === 'refId') return { ref_id: text(ctx.getNodeParameter('id', itemIndex)) ?? key };
+	const id = idNumber(key);
+	if (id === undefined) {
+		throw inputError(
+			ctx.getNode(),
+			/^\d+$/.test(key) ? `The member ID "${key}" is larger than the node can send exactly` : `"${key}" is not a Flashduty member ID`,
+			itemIndex,
+			'Member IDs are whole numbers. To delete by your own ID, set Match By to "External ID (Ref ID)"; to delete by email, give the email.',
+		);
+	}
+	return { member_id: id };
+}
+
+/**
+ * Delete: one POST /member/delete per item (Flashduty has no batch delete), one output
+ * `{deleted: true, id}` per item. Without "Continue On Fail" the first failure stops the node.
+ */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
-		const key = readKey(this, 'id', i, 'member ID, email or external ID');
-		const matchBy = this.getNodeParameter('matchBy', i, 'auto') as string;
-		const force = this.getNodeParameter('options.force', i, false) as boolean;
-		const by = matchBy === 'auto' ? (key.includes('@') ? 'email' : 'memberId') : matchBy;
-		let identifier: IDataObject;
-		if (by === 'email') identifier = { email: key.toLowerCase() };
-		// readKey lower-cases anything with an @; a ref_id is the caller's own and is sent as typed.
-		else if (by === 'refId') identifier = { ref_id: text(this.getNodeParameter('id', i)) ?? key };
-		else {
-			const id = idNumber(key);
-			if (id === undefined) {
-				throw inputError(
-					this.getNode(),
-					/^\d+$/.test(key) ? `The member ID "${key}" is larger than the node can send exactly` : `"${key}" is not a Flashduty member ID`,
-					i,
-					'Member IDs are whole numbers. To delete by your own ID, set Match By to "External ID (Ref ID)"; to delete by email, give the email.',
-				);
-			}
-			identifier = { member_id: id };
+	const results = new Map<number, ItemResult>();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const key = readKey(this, 'id', i, 'member ID, email or external ID');
+			const force = this.getNodeParameter('options.force', i, false) as boolean;
+			await deleteMember(client, deleteIdentifier(this, key, i), force, i, `"${key}"`);
+			results.set(i, { json: { deleted: true, id: key } });
+		} catch (error) {
+			results.set(i, { error: error as Error });
+			if (!this.continueOnFail()) break;
 		}
-		await deleteMember(client, identifier, force, i, `"${key}"`);
-		return { deleted: true, id: key };
-	});
+	}
+	return writeOutputs(this, items, results, 'Flashduty');
 };

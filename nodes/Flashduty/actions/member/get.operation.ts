@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { idField, simplifyField } from '../../../shared/descriptions/common';
-import { runGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flashdutyCodec } from '../../mapping';
-import { readMembers } from '../../members';
-import { memberKeyCheck } from './keys';
+import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
+import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flashdutyApi } from '../../api';
+import { unifiedFromFlashduty } from '../../mapping';
+import { readMembersByKeys } from '../../members';
 
 export const description: INodeProperties[] = [
 	idField(
@@ -17,6 +18,9 @@ export const description: INodeProperties[] = [
 	simplifyField('member', ['get']),
 ];
 
+/** Get: one output per input item. All items' keys are read together (IDs 100 per request). */
 export const execute: Operation = async function (items, client) {
-	return await runGet(this, items, { client, codec: flashdutyCodec, read: readMembers, noun: 'member', checkKey: memberKeyCheck(this) });
+	const keys = readItemKeys(this, items, flashdutyApi, 'member ID or email');
+	const read = await settleRead(readMembersByKeys(client, keysToRead(keys)));
+	return getOutputs(this, keys, read, { api: flashdutyApi, toUnified: unifiedFromFlashduty, noun: 'member' });
 };

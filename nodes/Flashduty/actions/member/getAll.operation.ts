@@ -1,10 +1,13 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
-import { runGetAll } from '../../../shared/operations/list';
-import type { Operation } from '../../../shared/operations/router';
-import { FLASHDUTY_REACHABLE_ITEMS } from '../../api';
-import { flashdutyCodec } from '../../mapping';
+import { inputError } from '../../../shared/engine/errors';
+import { text } from '../../../shared/engine/values';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { listParameters } from '../../../shared/helpers/parameters';
+import type { Operation } from '../../../shared/helpers/router';
+import { FLASHDUTY_REACHABLE_ITEMS, idNumber } from '../../api';
+import { unifiedFromFlashduty } from '../../mapping';
 import { listMembers } from '../../members';
 
 export const description: INodeProperties[] = [
@@ -65,18 +68,42 @@ export const description: INodeProperties[] = [
 	simplifyField('member', ['getAll']),
 ];
 
+/** The /member/list body of Get Many (MemberListRequest: query, role_id, orderby, asc). */
+function listBody(ctx: IExecuteFunctions, filters: IDataObject, options: IDataObject, itemIndex: number): IDataObject {
+	const body: IDataObject = {};
+	const query = text(filters.query);
+	if (query) body.query = query;
+	const roleId = text(filters.roleId);
+	if (roleId !== undefined) {
+		const id = idNumber(roleId);
+		if (id === undefined) {
+			throw inputError(ctx.getNode(), `The role ID "${roleId}" is not a whole number`, itemIndex, 'Set Filters > Role ID to a Flashduty role ID, e.g. 6.');
+		}
+		body.role_id = id;
+	}
+	const orderby = text(options.orderBy);
+	if (orderby) body.orderby = orderby;
+	if (typeof options.ascending === 'boolean') body.asc = options.ascending;
+	return body;
+}
+
+/**
+ * Get Many: POST /member/list, 100 a page, to the end or the limit. Flashduty lets no client read
+ * past 10,000 members of a list; when a list is longer, a warning hint says how to narrow it.
+ */
 export const execute: Operation = async function (items, client) {
-	let cut = false;
-	const list = listMembers({
-		onCut: () => {
-			if (cut) return;
-			cut = true;
+	let warned = false;
+	return await forEachItem(this, items, async (i) => {
+		const { limit, filters, options, simplify } = listParameters(this, i);
+		const { members, cut } = await listMembers(client, { body: listBody(this, filters, options, i), limit, itemIndex: i, action: 'list members' });
+		if (cut && !warned) {
+			warned = true;
 			this.addExecutionHints({
 				type: 'warning',
 				location: 'outputPane',
 				message: `Flashduty lets a client read only the first ${FLASHDUTY_REACHABLE_ITEMS.toLocaleString('en-US')} members of a list (page × limit ≤ 10,000); the rest were not returned. Narrow the list with Filters > Query or Role ID (run once per role, for example) to read everyone.`,
 			});
-		},
+		}
+		return members.map((member) => shapeRecord(member, simplify, unifiedFromFlashduty));
 	});
-	return await runGetAll(this, items, { client, codec: flashdutyCodec, list });
 };

@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { batchGetOptions, idsField, simplifyField } from '../../../shared/descriptions/common';
-import { runBatchGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flxpointCodec } from '../../mapping';
-import { readUsers } from '../../users';
+import { keysToRead, readItemKeyLists } from '../../../shared/helpers/keys';
+import { batchGetOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flxpointApi } from '../../api';
+import { unifiedFromFlxpoint } from '../../mapping';
+import { readUsersByKeys } from '../../users';
 
 export const description: INodeProperties[] = [
 	idsField(
@@ -15,6 +17,9 @@ export const description: INodeProperties[] = [
 	batchGetOptions('user'),
 ];
 
+/** Batch Get: every item's keys are read together, 50 per request; keys not found are reported. */
 export const execute: Operation = async function (items, client) {
-	return await runBatchGet(this, items, { client, codec: flxpointCodec, read: readUsers, noun: 'user' });
+	const keyLists = readItemKeyLists(this, items, flxpointApi, 'user IDs or emails');
+	const read = await settleRead(readUsersByKeys(client, keysToRead(keyLists)));
+	return batchGetOutputs(this, keyLists, read, { api: flxpointApi, toUnified: unifiedFromFlxpoint, noun: 'user' });
 };

@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { idField, simplifyField } from '../../../shared/descriptions/common';
-import { runGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { flxpointCodec } from '../../mapping';
-import { readUsers } from '../../users';
+import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
+import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { flxpointApi } from '../../api';
+import { unifiedFromFlxpoint } from '../../mapping';
+import { readUsersByKeys } from '../../users';
 
 export const description: INodeProperties[] = [
 	idField(
@@ -16,6 +18,9 @@ export const description: INodeProperties[] = [
 	simplifyField('user', ['get']),
 ];
 
+/** Get: one output per input item. All items' keys are read together, 50 per request. */
 export const execute: Operation = async function (items, client) {
-	return await runGet(this, items, { client, codec: flxpointCodec, read: readUsers, noun: 'user' });
+	const keys = readItemKeys(this, items, flxpointApi, 'user ID or email');
+	const read = await settleRead(readUsersByKeys(client, keysToRead(keys)));
+	return getOutputs(this, keys, read, { api: flxpointApi, toUnified: unifiedFromFlxpoint, noun: 'user' });
 };

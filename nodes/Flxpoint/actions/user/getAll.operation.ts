@@ -1,9 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
-import { runGetAll } from '../../../shared/operations/list';
-import type { Operation } from '../../../shared/operations/router';
-import { flxpointCodec } from '../../mapping';
+import { text } from '../../../shared/engine/values';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { listParameters } from '../../../shared/helpers/parameters';
+import type { Operation } from '../../../shared/helpers/router';
+import { unifiedFromFlxpoint, type FlxpointUser } from '../../mapping';
 import { listUsers } from '../../users';
 
 export const description: INodeProperties[] = [
@@ -50,6 +52,31 @@ export const description: INodeProperties[] = [
 	simplifyField('user', ['getAll']),
 ];
 
+function wanted(value: unknown): string[] {
+	const list = Array.isArray(value) ? value : [value];
+	return list.map((v) => text(v)?.toLowerCase()).filter((v): v is string => v !== undefined);
+}
+
+/** Whether a user passes Get Many's filters (Role, Email Contains, Primary Only). */
+function passes(user: FlxpointUser, filters: IDataObject): boolean {
+	const roles = wanted(filters.roleHandle);
+	const emailContains = text(filters.emailContains)?.toLowerCase();
+	return (
+		(roles.length === 0 || roles.includes(text(user.role?.handle)?.toLowerCase() ?? '')) &&
+		(!emailContains || (text(user.email)?.toLowerCase() ?? '').includes(emailContains)) &&
+		(filters.primaryOnly !== true || user.isPrimary === true)
+	);
+}
+
+/**
+ * Get Many: GET /account/users once. The endpoint has no pagination and no filters besides
+ * ids/emails (docs/vendors/flxpoint.md), so the filters and then the limit are applied here.
+ */
 export const execute: Operation = async function (items, client) {
-	return await runGetAll(this, items, { client, codec: flxpointCodec, list: listUsers });
+	return await forEachItem(this, items, async (i) => {
+		const { limit, filters, simplify } = listParameters(this, i);
+		const users = (await listUsers(client, i)).filter((user) => passes(user, filters));
+		const kept = limit === undefined ? users : users.slice(0, Math.max(0, Math.floor(limit)));
+		return kept.map((user) => shapeRecord(user, simplify, unifiedFromFlxpoint));
+	});
 };

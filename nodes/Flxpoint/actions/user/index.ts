@@ -1,4 +1,4 @@
-import { resourceOperations } from '../../../shared/operations/router';
+import { resourceOperations } from '../../../shared/helpers/router';
 import * as batchGet from './batchGet.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';

@@ -1,9 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/engine/errors';
-import { isEmailKey } from '../../../shared/operations/keys';
-import { isUserId } from '../../users';
-
 /** The relations GET/search /{version}/users can include (the spec's `include` enum). */
 const INCLUDES = [
 	'assignment_records',
@@ -55,20 +51,7 @@ export const includeOption: INodeProperties = {
 };
 
 /** The include list chosen for a read (all keys are read together, so the first item's choice applies). */
-export function includeOf(ctx: IExecuteFunctions, itemIndex = 0): string[] {
+export function readIncludeOption(ctx: IExecuteFunctions, itemIndex = 0): string[] {
 	const value = ctx.getNodeParameter('options.include', itemIndex, []) as unknown;
 	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-/** Rejects a key that is neither a PERSCOM user ID (a whole number) nor an email, before any request. */
-export function checkUserKey(ctx: IExecuteFunctions) {
-	return (key: string, itemIndex: number): void => {
-		if (isUserId(key) || isEmailKey(key)) return;
-		throw inputError(
-			ctx.getNode(),
-			`"${key}" is neither a PERSCOM user ID nor an email`,
-			itemIndex,
-			'PERSCOM user IDs are whole numbers (e.g. 42); or give the user\'s email address.',
-		);
-	};
 }

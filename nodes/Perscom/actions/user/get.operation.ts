@@ -1,11 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { idField, showFor, simplifyField } from '../../../shared/descriptions/common';
-import { runGet } from '../../../shared/operations/read';
-import type { Operation } from '../../../shared/operations/router';
-import { perscomCodec } from '../../mapping';
-import { readUsers } from '../../users';
-import { checkUserKey, includeOf, includeOption } from './fields';
+import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
+import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
+import type { Operation } from '../../../shared/helpers/router';
+import { perscomApi } from '../../api';
+import { unifiedFromPerscom } from '../../mapping';
+import { readUsersByKeys } from '../../users';
+import { readIncludeOption, includeOption } from './fields';
 
 export const description: INodeProperties[] = [
 	idField('user', ['get'], 'User ID or Email', 'The user\'s PERSCOM ID (a whole number) or email address'),
@@ -21,6 +23,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Get: one output per input item. All items' keys are read together (one search for many IDs or emails). */
 export const execute: Operation = async function (items, client) {
-	return await runGet(this, items, { client, codec: perscomCodec, read: readUsers(includeOf(this)), noun: 'user', checkKey: checkUserKey(this) });
+	const keys = readItemKeys(this, items, perscomApi, 'user ID or email');
+	const read = await settleRead(readUsersByKeys(client, keysToRead(keys), readIncludeOption(this)));
+	return getOutputs(this, keys, read, { api: perscomApi, toUnified: unifiedFromPerscom, noun: 'user' });
 };

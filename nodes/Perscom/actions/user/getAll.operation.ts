@@ -1,11 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
-import { runGetAll } from '../../../shared/operations/list';
-import type { Operation } from '../../../shared/operations/router';
-import { perscomCodec } from '../../mapping';
+import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { listParameters } from '../../../shared/helpers/parameters';
+import type { Operation } from '../../../shared/helpers/router';
+import { unifiedFromPerscom } from '../../mapping';
+import { listSearch } from '../../search';
 import { listUsers } from '../../users';
-import { includeOption } from './fields';
+import { readIncludeOption, includeOption } from './fields';
 
 const idFilter = (displayName: string, name: string, what: string): INodeProperties => ({
 	displayName,
@@ -117,6 +119,12 @@ export const description: INodeProperties[] = [
 	simplifyField('user', ['getAll']),
 ];
 
+/** Get Many: GET /users page by page, or POST /users/search when a filter or a sort is set. */
 export const execute: Operation = async function (items, client) {
-	return await runGetAll(this, items, { client, codec: perscomCodec, list: listUsers });
+	return await forEachItem(this, items, async (i) => {
+		const { limit, filters, options, simplify } = listParameters(this, i);
+		const search = listSearch(filters, options);
+		const users = await listUsers(client, { search, include: readIncludeOption(this, i), limit, itemIndex: i, action: search ? 'search users' : 'list users' });
+		return users.map((user) => shapeRecord(user, simplify, unifiedFromPerscom));
+	});
 };

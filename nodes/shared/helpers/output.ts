@@ -2,15 +2,24 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { itemSuffix, type ApiErrorContext } from '../engine/errors';
-import type { PersonCodec } from './types';
+import type { UnifiedPerson } from '../person/unified';
+
+/** How one vendor turns its raw record into the unified person. */
+export type ToUnified<Raw extends IDataObject> = (raw: Raw) => UnifiedPerson;
+
+/** What became of one input item of a write: its output, or its error (with facts to show beside it). */
+export type ItemResult = { json: IDataObject } | { error: Error; json?: IDataObject };
+
+/** A write's outcome for one input item, before it is shaped for output. */
+export type WriteOutcome<Raw> = { index: number; action: 'created' | 'updated'; record: Raw } | { index: number; error: Error };
 
 export function outputItem(json: IDataObject, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** The record as the user asked for it: unified (simplify) or the vendor's raw record. */
-export function shapeRecord<Raw extends IDataObject>(codec: PersonCodec<Raw>, raw: Raw, simplify: boolean): IDataObject {
-	return simplify ? codec.toUnified(raw) : raw;
+export function shapeRecord<Raw extends IDataObject>(raw: Raw, simplify: boolean, toUnified: ToUnified<Raw>): IDataObject {
+	return simplify ? toUnified(raw) : raw;
 }
 
 /** The same error, attributed to one input item (message gets `[item N]`, context kept). */
@@ -65,3 +74,42 @@ export async function forEachItem(
 	return out;
 }
 
+/**
+ * The outputs of a write: exactly one per input item, in input order, each paired with its item.
+ * An item without a result gets an error saying so. Under "Continue On Fail" errors are items;
+ * otherwise the first error stops the node once every item has been accounted for.
+ */
+export function writeOutputs(ctx: IExecuteFunctions, items: INodeExecutionData[], results: Map<number, ItemResult>, vendor: string): INodeExecutionData[] {
+	const out: INodeExecutionData[] = [];
+	let firstError: Error | undefined;
+	for (let i = 0; i < items.length; i++) {
+		const result = results.get(i) ?? { error: new Error(`${vendor} returned no result for this item`) };
+		if (!('error' in result)) {
+			out.push(outputItem(result.json, i));
+			continue;
+		}
+		const error = errorForItem(ctx, result.error, i);
+		firstError ??= error;
+		out.push(errorItem(error, i, result.json));
+	}
+	if (firstError && !ctx.continueOnFail()) throw firstError;
+	return out;
+}
+
+/** A write's outcomes as item results: the record as stored (shaped) with its `action`, or the error. */
+export function writeResults<Raw extends IDataObject>(
+	ctx: IExecuteFunctions,
+	outcomes: Iterable<WriteOutcome<Raw>>,
+	toUnified: ToUnified<Raw>,
+): Map<number, ItemResult> {
+	const results = new Map<number, ItemResult>();
+	for (const outcome of outcomes) {
+		if ('error' in outcome) {
+			results.set(outcome.index, { error: outcome.error });
+			continue;
+		}
+		const simplify = ctx.getNodeParameter('simplify', outcome.index, true) as boolean;
+		results.set(outcome.index, { json: { ...shapeRecord(outcome.record, simplify, toUnified), action: outcome.action } });
+	}
+	return results;
+}

@@ -1,0 +1,23 @@
+/** Small value helpers the engine and every vendor use. */
+
+/** A value as trimmed text: strings trimmed (empty → undefined), numbers and booleans stringified. */
+export function text(value: unknown): string | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		return trimmed === '' ? undefined : trimmed;
+	}
+	if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+	return undefined;
+}
+
+/** The same object without its undefined fields (in place; returned for chaining). */
+export function withoutUndefined<T extends object>(record: T): T {
+	for (const key of Object.keys(record) as Array<keyof T>) if (record[key] === undefined) delete record[key];
+	return record;
+}
+
+/** A plain JSON object, or undefined for anything else (arrays, null, text). */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
