@@ -29,7 +29,7 @@ export class FlashdutyApi implements ICredentialType {
 		},
 	];
 
-	// Flashduty takes the key as the `app_key` query parameter (securitySchemes.AppKeyAuth). The key is
+	// Flashduty takes the key as the `app_key` query parameter (docs/vendors/flashduty.md#authentication). The key is
 	// therefore part of every URL: the node's engine redacts `app_key=` wherever a URL could be shown.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',

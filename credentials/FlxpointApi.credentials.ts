@@ -29,7 +29,7 @@ export class FlxpointApi implements ICredentialType {
 		},
 	];
 
-	// apihelpcenter.flxpoint.com (Authentication): "X-API-TOKEN: <token>. Do not use Authorization: Bearer."
+	// docs/vendors/flxpoint.md#authentication: "X-API-TOKEN: <token>. Do not use Authorization: Bearer."
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {

@@ -9,9 +9,9 @@ import type {
 
 /**
  * PERSCOM: `Authorization: Bearer <API key>`, `/{version}` path prefix, and `X-Perscom-Id` only when
- * a PERSCOM ID is set (the official SDK made it optional in 2024-09 and omits the header when unset;
- * the server then reads the tenant from the key's JWT). A generic `authenticate` cannot leave a header
- * out, and an empty `X-Perscom-Id: ''` names no tenant, so `authenticate` is a function.
+ * a PERSCOM ID is set (the official SDK omits the header when unset, and the server then reads the
+ * tenant from the key's JWT: docs/vendors/perscom.md#authentication). A generic `authenticate`
+ * cannot leave a header out, so `authenticate` is a function.
  */
 export class PerscomApi implements ICredentialType {
 	name = 'perscomApi';

@@ -9,7 +9,7 @@ export const FLAMEUP_DEFAULT_BASE_URL = 'https://api.flameup.ai/api/v1';
 export const FLAMEUP_MAX_BATCH = 100;
 export const FLAMEUP_MAX_PAGE = 100;
 
-/** Flameup: Bearer key, 120 requests/minute per key (docs.flameup.ai/rate-limits). */
+/** Flameup: Bearer key, 120 requests/minute per key (docs/vendors/flameup.md#limits). */
 export const flameupApi: VendorApi = {
 	vendor: 'flameup',
 	displayName: 'Flameup',

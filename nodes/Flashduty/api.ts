@@ -22,7 +22,7 @@ function header(response: ApiResponse, name: string): string | undefined {
 	return undefined;
 }
 
-/** `{request_id, error: {code, message}}` (ErrorResponse); the request ID is also in `Flashcat-Request-Id`. */
+/** `{request_id, error: {code, message}}` (ErrorResponse); the request ID is also in `Flashcat-Request-Id` (docs/vendors/flashduty.md#errors). */
 function parseFlashdutyError(response: ApiResponse): VendorErrorInfo {
 	const info = commonErrorInfo(response.body);
 	info.requestId ??= header(response, 'flashcat-request-id');
@@ -86,7 +86,7 @@ export function idNumber(id: string): number | undefined {
 	return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** IDs are output as strings (uint64 in the spec); numbers are stringified as they were parsed. */
+/** IDs are output as strings (uint64 in the spec: docs/vendors/flashduty.md#quirks); numbers are stringified as they were parsed. */
 export function idString(value: unknown): string | undefined {
 	if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? String(value) : undefined;
 	return text(value);

@@ -6,7 +6,7 @@ import { text, withoutUndefined } from '../shared/engine/values';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 import { idNumber, idString } from './api';
 
-/** A member as /member/list returns it (MemberItem); IDs already turned into strings. */
+/** A member as /member/list returns it (MemberItem, docs/vendors/flashduty.md#endpoints-used); IDs already turned into strings. */
 export interface FlashdutyMember extends IDataObject {
 	account_id?: string;
 	member_id: string;
@@ -29,7 +29,7 @@ export interface FlashdutyMember extends IDataObject {
 	updated_at?: number;
 }
 
-/** A person as /person/infos returns it (PersonItem); IDs already turned into strings. */
+/** A person as /person/infos returns it (PersonItem, docs/vendors/flashduty.md#endpoints-used); IDs already turned into strings. */
 export interface FlashdutyPerson extends IDataObject {
 	account_id?: string;
 	person_id: string;
@@ -128,14 +128,14 @@ const FLASHDUTY_ALIASES = {
 	avatar: 'avatarUrl',
 } as const;
 
-/** Member names must be 2–39 characters (InviteMemberItem / MemberResetInfoRequest.member_name). */
+/** Member names must be 2–39 characters (InviteMemberItem / MemberResetInfoRequest.member_name; docs/vendors/flashduty.md#endpoints-used). */
 export const NAME_MIN = 2;
 export const NAME_MAX = 39;
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
- * Flashduty knows two locales, `zh-CN` and `en-US` (the enum of InviteMemberItem.locale). Other
+ * Flashduty knows two locales, `zh-CN` and `en-US` (the enum of InviteMemberItem.locale; docs/vendors/flashduty.md#quirks). Other
  * English or Chinese tags are mapped onto them; any other language is not sent (Flashduty would
  * refuse the whole request), so the member keeps Flashduty's default.
  */
@@ -209,7 +209,7 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 	return input;
 }
 
-/** The entry of /member/invite `members[]` (InviteMemberItem) for a new member. */
+/** The entry of /member/invite `members[]` (InviteMemberItem, docs/vendors/flashduty.md#endpoints-used) for a new member. */
 export function invitePayload(input: MemberInput): IDataObject {
 	return withoutUndefined<IDataObject>({
 		member_name: input.name,

@@ -16,7 +16,7 @@ interface ListBody {
 	p?: number;
 	limit?: number;
 	total?: number;
-	/** Not in MemberListResponse, but Flashduty's pagination guide says to use it where a list has it. */
+	/** Not in MemberListResponse, but Flashduty's pagination guide says to use it where a list has it (docs/vendors/flashduty.md#pagination). */
 	has_next_page?: boolean;
 	items?: IDataObject[];
 }

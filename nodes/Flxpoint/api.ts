@@ -3,14 +3,14 @@ import type { VendorApi } from '../shared/engine/vendor';
 
 export const FLXPOINT_DEFAULT_BASE_URL = 'https://api.flxpoint.com';
 
-/** GET /account/users: `ids` and `emails` are arrays with `maxItems: 50` and `uniqueItems` (OpenAPI fragment of Get Users). */
+/** GET /account/users: `ids` and `emails` are arrays with `maxItems: 50` and `uniqueItems` (docs/vendors/flxpoint.md#limits). */
 export const FLXPOINT_MAX_KEYS = 50;
 
 export const USERS_PATH = '/account/users';
 
 /**
  * Flxpoint: `X-API-TOKEN` header (never Bearer), 2 requests/second per token, each token its own
- * bucket (apihelpcenter.flxpoint.com, Authentication). The engine adds its safety margin to the window.
+ * bucket (docs/vendors/flxpoint.md#limits). The engine adds its safety margin to the window.
  * 429 bodies and headers are undocumented: the engine honours Retry-After if present, else backs off from 1 s.
  */
 export const flxpointApi: VendorApi = {
@@ -31,8 +31,8 @@ export const flxpointApi: VendorApi = {
 
 /**
  * How an array query value is sent, the one place to change it: comma-separated (`ids=1,2,3`), as
- * the spec's example `"123,456,789"` shows (vendor-apis.md lists the serialization as an open
- * question). Each value is percent-encoded but the commas stay literal: a server that splits before
+ * the spec's example `"123,456,789"` shows (the serialization is an open question:
+ * docs/vendors/flxpoint.md#quirks). Each value is percent-encoded but the commas stay literal: a server that splits before
  * decoding and one that decodes first both read the list. (n8n's `qs` would send `%2C` instead.)
  * For repeated keys (`ids=1&ids=2`), join with `&${field}=` here.
  */

@@ -11,7 +11,7 @@ export interface FlxpointRole extends IDataObject {
 	handle: string;
 }
 
-/** A user as GET /account/users returns it (the spec's User schema). */
+/** A user as GET /account/users returns it (docs/vendors/flxpoint.md#endpoints-used). */
 export interface FlxpointUser extends IDataObject {
 	id: number;
 	firstName: string;

@@ -9,7 +9,7 @@ import type { FlxpointUser } from './mapping';
 
 /** Flxpoint's user API calls (docs/vendors/flxpoint.md): the user list, and users by ID or email. Flxpoint has no user writes. */
 
-/** GET /account/users answers a bare JSON array of users (spec: `array[User]`). */
+/** GET /account/users answers a bare JSON array of users (docs/vendors/flxpoint.md#endpoints-used). */
 function usersFromBody(client: VendorClient, body: unknown, action: string, itemIndex?: number): FlxpointUser[] {
 	if (Array.isArray(body)) return body as FlxpointUser[];
 	throw new NodeOperationError(client.node, `Flxpoint answered with something other than a list of users when trying to ${action}`, {

@@ -9,7 +9,7 @@ export const PERSCOM_DEFAULT_BASE_URL = 'https://api.perscom.io';
 export const PERSCOM_VERSIONS = ['v1', 'v2'] as const;
 
 /**
- * Orion's batch endpoints have no maximum in code (vendor-apis.md §4: "chunk at about 100"), and
+ * Orion's batch endpoints have no maximum in code (docs/vendors/perscom.md#limits), and
  * Orion's page size has no maxLimit either; 100 keeps requests and answers at a sane size.
  */
 export const PERSCOM_MAX_BATCH = 100;
@@ -23,7 +23,7 @@ export function apiVersion(credentials: ICredentialDataDecryptedObject): string 
 /**
  * PERSCOM: Bearer key (a JWT), `/{version}` prefix, `X-Perscom-Id` only when set (the credential's
  * `authenticate` adds it), `Accept: application/json` always. 1,000 requests/minute per
- * authenticated user (perscom-app RouteServiceProvider, vendor-apis.md §4). Errors are
+ * authenticated user (docs/vendors/perscom.md#limits). Errors are
  * `{error: {message, type, request_id, trace_id, errors?}}`, which commonErrorInfo reads.
  */
 export const perscomApi: VendorApi = {

@@ -5,7 +5,7 @@ import { text } from '../shared/engine/values';
 import { readPersonInput } from '../shared/person/input';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 
-/** A user as PERSCOM returns it (UserResource in the spec: id + User + label + dates). */
+/** A user as PERSCOM returns it (UserResource: id + User + label + dates; docs/vendors/perscom.md#endpoints-used). */
 export interface PerscomUser extends IDataObject {
 	id: number;
 	name?: string;
@@ -34,7 +34,7 @@ export interface PerscomUser extends IDataObject {
 /**
  * The writable fields of the spec's User schema that this node sends. `timezone`,
  * `profile_photo_url`, `online`... are readOnly in the spec and never sent; `profile_photo` /
- * `cover_photo` are binary uploads, not JSON.
+ * `cover_photo` are binary uploads, not JSON (docs/vendors/perscom.md#endpoints-used).
  */
 export interface PerscomUserPayload extends IDataObject {
 	name?: string;

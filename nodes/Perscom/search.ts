@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** One Orion search filter: `{field, operator, value}` (operators = != < <= > >= in 'not in' like...). */
+/** One Orion search filter: `{field, operator, value}` (operators = != < <= > >= in 'not in' like...; docs/vendors/perscom.md#quirks). */
 export interface OrionFilter extends IDataObject {
 	field: string;
 	operator: string;
@@ -12,7 +12,7 @@ export interface OrionSort extends IDataObject {
 	direction: 'asc' | 'desc';
 }
 
-/** The body of POST /{version}/users/search (Laravel Orion's search request; docs/vendors/perscom.md). */
+/** The body of POST /{version}/users/search (Laravel Orion's search request; docs/vendors/perscom.md#quirks). */
 export interface OrionSearch extends IDataObject {
 	filters?: OrionFilter[];
 	sort?: OrionSort[];
@@ -21,7 +21,7 @@ export interface OrionSearch extends IDataObject {
 
 /**
  * PERSCOM stores dates in UTC as SQL datetimes, and Orion compares filter values as given, so a
- * date is sent as `YYYY-MM-DD HH:MM:SS` in UTC. An unparseable value is sent as typed.
+ * date is sent as `YYYY-MM-DD HH:MM:SS` in UTC (docs/vendors/perscom.md#quirks). An unparseable value is sent as typed.
  */
 export function sqlDate(value: string): string {
 	const parsed = Date.parse(value);

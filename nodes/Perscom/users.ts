@@ -39,7 +39,7 @@ function usersInAnswer(body: unknown): PerscomUser[] | undefined {
 
 /**
  * Every page of a user list (or up to `limit` users): GET /{version}/users, or POST
- * /{version}/users/search when a search body is given. Orion pages by `?page=&limit=`.
+ * /{version}/users/search when a search body is given. Orion pages by `?page=&limit=` (docs/vendors/perscom.md#pagination).
  */
 export async function listUsers(
 	client: VendorClient,
@@ -67,7 +67,7 @@ export async function getUser(client: VendorClient, id: string, include: string[
 	return user && String(user.id) === id ? user : undefined;
 }
 
-/** Clients whose server answered 404/405 to POST /users/search (the route is Orion's default, not in the spec). */
+/** Clients whose server answered 404/405 to POST /users/search (the route is Orion's default, not in the spec: docs/vendors/perscom.md#endpoints-used). */
 const withoutSearch = new WeakSet<VendorClient>();
 
 /**
@@ -155,7 +155,7 @@ export async function createUsers(client: VendorClient, users: IDataObject[], it
 
 /**
  * PATCH /{version}/users/batch `{resources: {id: {...}}}`: one transaction. The updated users, or
- * undefined when the answer has no list. Orion skips IDs it no longer finds.
+ * undefined when the answer has no list. Orion skips IDs it no longer finds (docs/vendors/perscom.md#quirks).
  */
 export async function updateUsers(client: VendorClient, changes: Record<string, IDataObject>, itemIndex: number | undefined, what: string): Promise<PerscomUser[] | undefined> {
 	const body = await client.request({ method: 'PATCH', path: usersPath('/batch'), body: { resources: changes }, itemIndex, action: `update ${what}` });
@@ -169,7 +169,7 @@ export async function deleteUser(client: VendorClient, id: number, itemIndex: nu
 
 /**
  * DELETE /{version}/users/batch `{resources: [ids]}`: one transaction. The users deleted, or
- * undefined when the answer has no list (Orion deletes only the IDs it finds).
+ * undefined when the answer has no list (Orion deletes only the IDs it finds: docs/vendors/perscom.md#quirks).
  */
 export async function deleteUsers(client: VendorClient, ids: number[]): Promise<PerscomUser[] | undefined> {
 	const body = await client.request({ method: 'DELETE', path: usersPath('/batch'), body: { resources: ids }, action: `delete ${ids.length} users` });

@@ -32,7 +32,7 @@ export function normalizeEmail(value: unknown): string | undefined {
 	return text(value)?.toLowerCase();
 }
 
-/** "Ada King Lovelace" → ["Ada", "King Lovelace"]: split at the first space, as the contract says. */
+/** "Ada King Lovelace" → ["Ada", "King Lovelace"]: split at the first space (README.md, "The unified person"). */
 export function splitName(name: string | undefined): { firstName?: string; lastName?: string } {
 	if (!name) return {};
 	const trimmed = name.trim().replace(/\s+/g, ' ');

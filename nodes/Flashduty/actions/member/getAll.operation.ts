@@ -68,7 +68,7 @@ export const description: INodeProperties[] = [
 	simplifyField('member', ['getAll']),
 ];
 
-/** The /member/list body of Get Many (MemberListRequest: query, role_id, orderby, asc). */
+/** The /member/list body of Get Many (MemberListRequest: query, role_id, orderby, asc; docs/vendors/flashduty.md#endpoints-used). */
 function listBody(ctx: IExecuteFunctions, filters: IDataObject, options: IDataObject, itemIndex: number): IDataObject {
 	const body: IDataObject = {};
 	const query = text(filters.query);

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-/** The relations GET/search /{version}/users can include (the spec's `include` enum). */
+/** The relations GET/search /{version}/users can include (the spec's `include` enum: docs/vendors/perscom.md#endpoints-used). */
 const INCLUDES = [
 	'assignment_records',
 	'assignment_records.*',
