@@ -210,6 +210,20 @@ describe('Flameup: create and update', () => {
 		const stored = sim.byEmail('new@example.com')!;
 		expect(stored).toMatchObject({ first_name: 'New', last_name: 'Person', attributes: { plan: 'pro', seats: 3 } });
 	});
+
+	test('with a Workspace ID, Create and Update still use the flat paths (the only ones Flameup documents for them)', async () => {
+		const workspace = { flameupApi: { ...credentials.flameupApi, workspaceId: FLAMEUP_WORKSPACE } };
+		const created = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'create', userId: 'w-1', email: 'w1@example.com' })], credentials: workspace });
+		expect(created.error).toBeUndefined();
+		const updated = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'update', id: 'w-1', updateFields: { firstName: 'Wendy' } })], credentials: workspace });
+		expect(updated.error).toBeUndefined();
+		expect(sim.requests.map((r) => [r.method, r.path])).toEqual([
+			['POST', '/people'],
+			['PUT', '/people/w-1'],
+		]);
+		expect(sim.byEmail('w1@example.com')).toMatchObject({ workspace_id: FLAMEUP_WORKSPACE, first_name: 'Wendy' });
+		expect(updated.output.Flameup[0].json).toMatchObject({ externalId: 'w-1', firstName: 'Wendy' });
+	});
 });
 
 describe('Flameup: errors never show the key', () => {
