@@ -1,9 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { route } from '../../shared/helpers/router';
+import { VendorClient } from '../../shared/engine/request';
+import { chosenOperation } from '../../shared/helpers/router';
 import { flameupApi } from '../api';
 import * as person from './person';
 
+/** The node's `execute`: pick the operation, make the client (credential, rate limiter), run it on all items. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await route(this, flameupApi, { person: person.operations });
+	const operation = chosenOperation(this, flameupApi, { person: person.operations });
+	const client = await VendorClient.create(this, flameupApi);
+	return [await operation.call(this, this.getInputData(), client)];
 }

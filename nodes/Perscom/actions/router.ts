@@ -1,9 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { route } from '../../shared/helpers/router';
+import { VendorClient } from '../../shared/engine/request';
+import { chosenOperation } from '../../shared/helpers/router';
 import { perscomApi } from '../api';
 import * as user from './user';
 
+/** The node's `execute`: pick the operation, make the client (credential, rate limiter), run it on all items. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await route(this, perscomApi, { user: user.operations });
+	const operation = chosenOperation(this, perscomApi, { user: user.operations });
+	const client = await VendorClient.create(this, perscomApi);
+	return [await operation.call(this, this.getInputData(), client)];
 }

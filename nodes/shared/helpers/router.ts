@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { VendorClient } from '../engine/request';
+import type { VendorClient } from '../engine/request';
 import type { VendorApi } from '../engine/vendor';
 
 /** An operation: runs once for all input items of an execution. */
@@ -33,23 +33,18 @@ export function resourceOperations(
 	};
 }
 
-/** Every vendor node's `execute`: pick the operation, make the client, run. */
-export async function route(
-	ctx: IExecuteFunctions,
-	api: VendorApi,
-	operations: Record<string, Record<string, Operation>>,
-): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
+/**
+ * The operation a node's parameters choose (resource and operation of the first item, as n8n's own
+ * routers read them), or an error naming what the node offers.
+ */
+export function chosenOperation(ctx: IExecuteFunctions, api: VendorApi, operations: Record<string, Record<string, Operation>>): Operation {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const run = operations[resource]?.[operation];
-	if (!run) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" on "${resource}" is not supported by the ${api.displayName} node`, {
-			description: `${api.displayName}'s API offers: ${Object.entries(operations)
-				.map(([r, ops]) => `${r}: ${Object.keys(ops).join(', ')}`)
-				.join('; ')}.`,
-		});
-	}
-	const client = await VendorClient.create(ctx, api);
-	return [await run.call(ctx, items, client)];
+	if (run) return run;
+	throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" on "${resource}" is not supported by the ${api.displayName} node`, {
+		description: `${api.displayName}'s API offers: ${Object.entries(operations)
+			.map(([r, ops]) => `${r}: ${Object.keys(ops).join(', ')}`)
+			.join('; ')}.`,
+	});
 }
