@@ -6,7 +6,7 @@
  */
 import { labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
-import { samplePeople } from '../simulators/core/people';
+import { samplePeople } from '../../simulators/core/people';
 
 jest.setTimeout(15 * 60_000);
 
