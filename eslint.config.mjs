@@ -18,6 +18,14 @@ export default [
 		},
 	},
 	{
+		// Development TypeScript outside the published package (dist/ holds only credentials/ and nodes/):
+		// the simulators and the scripts are product (the demo runs them), so they never reach into test/.
+		files: ['simulators/**/*.ts', 'scripts/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [{ group: ['**/test', '**/test/**'], message: 'test/ is for tests only; move what is shared to simulators/ or scripts/.' }] }],
+		},
+	},
+	{
 		files: ['package.json'],
 		languageOptions: { parser: tseslint.parser },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

@@ -1,4 +1,7 @@
-/** Two projects: `unit` (fast, no build needed) and `workflow` (real n8n engine against the simulators). */
+/**
+ * Three projects: `unit` (fast, no build needed), `workflow` (real n8n engine against the simulators)
+ * and `e2e` (real n8n from .n8n-runtime/, installed on first use; needs the build).
+ */
 const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',

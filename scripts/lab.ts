@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { samplePeople } from '../test/simulators/core/people';
-import type { SimOptions, SimServer } from '../test/simulators/core/server';
-import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../test/simulators/flameup';
-import { FLASHDUTY_TEST_KEY, FlashdutySimulator } from '../test/simulators/flashduty';
-import { FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../test/simulators/flxpoint';
-import { PERSCOM_TEST_KEY, PerscomSimulator } from '../test/simulators/perscom';
+import { samplePeople } from '../simulators/core/people';
+import type { SimOptions, SimServer } from '../simulators/core/server';
+import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../simulators/flameup';
+import { FLASHDUTY_TEST_KEY, FlashdutySimulator } from '../simulators/flashduty';
+import { FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../simulators/flxpoint';
+import { PERSCOM_TEST_KEY, PerscomSimulator } from '../simulators/perscom';
 
 export const TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
 

@@ -2,8 +2,8 @@
  * Benchmarks: real workflows in n8n's engine against the simulators, printing numbers (time,
  * requests, items/s, memory). Not a test: nothing here asserts a duration. Run: npm run bench
  */
-import { samplePeople } from '../simulators/core/people';
-import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../simulators/flameup';
+import { samplePeople } from '../../simulators/core/people';
+import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
 import { runWorkflow } from '../workflow/harness';
 
 interface Row {

@@ -1,12 +1,12 @@
 /**
- * End to end: real n8n 2.41.1 (Node 24, installed by scripts/runtime.js), or with N8N_RUNTIME_PROFILE=v1
+ * End to end: real n8n 2.41.1 (Node 24, installed by scripts/runtime/), or with N8N_RUNTIME_PROFILE=v1
  * n8n 1.123.81 (this Node 20, `npm run test:e2e:v1`), with this package installed as a
  * community package, the sync templates imported and executed with `n8n execute`, against the vendor
  * simulators. A run that prints no result JSON fails (runtime.executeWorkflow throws).
  */
 import { labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
-import { samplePeople } from '../simulators/core/people';
+import { samplePeople } from '../../simulators/core/people';
 
 jest.setTimeout(15 * 60_000);
 

@@ -5,7 +5,7 @@ import { flashdutyApi, idNumber, idString } from '../../nodes/Flashduty/api';
 import { flashdutyLocale, memberUpdates, rolesChanged, samePhone, toMemberInput, withStringIds, type FlashdutyMember } from '../../nodes/Flashduty/mapping';
 import { buildApiError } from '../../nodes/shared/engine/errors';
 import { Redactor } from '../../nodes/shared/engine/redact';
-import { FLASHDUTY_TEST_KEY, FlashdutySimulator, SCHEMAS, validate } from '../simulators/flashduty';
+import { FLASHDUTY_TEST_KEY, FlashdutySimulator, SCHEMAS, validate } from '../../simulators/flashduty';
 
 const node: INode = { id: '1', name: 'Flashduty', type: 'n8n-nodes-people-sync.flashduty', typeVersion: 1, position: [0, 0], parameters: {} };
 

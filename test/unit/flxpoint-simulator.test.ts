@@ -1,8 +1,8 @@
 import { FlxpointApi } from '../../credentials/FlxpointApi.credentials';
 import { arrayQuery, usersByKeysPath } from '../../nodes/Flxpoint/api';
 import { RateLimiter, WINDOW_MARGIN_MS } from '../../nodes/shared/engine/throttle';
-import { samplePeople } from '../simulators/core/people';
-import { FLXPOINT_FIRST_ID, FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../simulators/flxpoint';
+import { samplePeople } from '../../simulators/core/people';
+import { FLXPOINT_FIRST_ID, FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../../simulators/flxpoint';
 
 async function get(base: string, path: string, headers: Record<string, string> = { 'X-API-TOKEN': FLXPOINT_TEST_TOKEN }) {
 	const response = await fetch(`${base}${path}`, { headers });

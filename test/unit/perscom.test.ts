@@ -4,7 +4,7 @@ import { PerscomApi } from '../../credentials/PerscomApi.credentials';
 import { toPerscomPayload, unifiedFromPerscom } from '../../nodes/Perscom/mapping';
 import { perscomApi } from '../../nodes/Perscom/api';
 import { searchFilters, sqlDate } from '../../nodes/Perscom/search';
-import { PERSCOM_TENANT, PERSCOM_TEST_KEY, PerscomSimulator } from '../simulators/perscom';
+import { PERSCOM_TENANT, PERSCOM_TEST_KEY, PerscomSimulator } from '../../simulators/perscom';
 
 const credential = new PerscomApi();
 const node = { id: 'n', name: 'PERSCOM', type: 'n8n-nodes-people-sync.perscom', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { samplePeople } from '../simulators/core/people';
-import { FLAMEUP_TEST_KEY, FLAMEUP_WORKSPACE, FlameupSimulator } from '../simulators/flameup';
+import { samplePeople } from '../../simulators/core/people';
+import { FLAMEUP_TEST_KEY, FLAMEUP_WORKSPACE, FlameupSimulator } from '../../simulators/flameup';
 import { everythingSaid, runWorkflow, type TestNode } from './harness';
 
 const sim = new FlameupSimulator();

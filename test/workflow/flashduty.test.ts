@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { samplePeople } from '../simulators/core/people';
-import { FLASHDUTY_TEST_KEY, FlashdutySimulator, type FlashdutySimMember } from '../simulators/flashduty';
+import { samplePeople } from '../../simulators/core/people';
+import { FLASHDUTY_TEST_KEY, FlashdutySimulator, type FlashdutySimMember } from '../../simulators/flashduty';
 import { everythingSaid, runWorkflow, type RunResult, type TestNode } from './harness';
 
 const sim = new FlashdutySimulator();

@@ -1,5 +1,5 @@
-import { samplePeople } from '../simulators/core/people';
-import { FLXPOINT_FIRST_ID, FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../simulators/flxpoint';
+import { samplePeople } from '../../simulators/core/people';
+import { FLXPOINT_FIRST_ID, FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../../simulators/flxpoint';
 import { everythingSaid, runWorkflow, type TestNode } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { samplePeople } from '../simulators/core/people';
-import { PERSCOM_TENANT, PERSCOM_TEST_KEY, PerscomSimulator } from '../simulators/perscom';
+import { samplePeople } from '../../simulators/core/people';
+import { PERSCOM_TENANT, PERSCOM_TEST_KEY, PerscomSimulator } from '../../simulators/perscom';
 import { everythingSaid, runWorkflow, type TestNode } from './harness';
 
 const sim = new PerscomSimulator();
