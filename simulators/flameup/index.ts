@@ -4,7 +4,7 @@ import { requestId, SimServer, type SimOptions, type SimRequest, type SimRespons
 import type { SamplePerson } from '../core/people';
 
 /**
- * Flameup, as docs.flameup.ai documents it (see shared/docs/vendor-apis.md §2): Bearer keys bound to a
+ * Flameup, as docs.flameup.ai documents it (docs/vendors/flameup.md): Bearer keys bound to a
  * workspace, flat and workspace-scoped people paths, offset pagination (limit ≤ 100), batch upsert of
  * ≤ 100 matched by userId (external_id) or email, traits merged, 120 requests/minute per key with
  * X-RateLimit-* headers and the documented 429 body, 404 `{error, message, code}`.

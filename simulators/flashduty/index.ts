@@ -4,8 +4,7 @@ import type { SamplePerson } from '../core/people';
 import { SimServer, type SimOptions, type SimRequest, type SimResponse, type VendorRules } from '../core/server';
 
 /**
- * Flashduty members, as shared/docs/vendor-apis.md §1 and shared/specs/flashduty-members.openapi.json
- * document them: POST-only JSON endpoints, the `app_key` query parameter (401 `Unauthorized`), the
+ * Flashduty members, as Flashduty's docs and OpenAPI spec document them (docs/vendors/flashduty.md): POST-only JSON endpoints, the `app_key` query parameter (401 `Unauthorized`), the
  * `{request_id, data}` / `{request_id, error{code, message}}` envelopes with the HTTP status of the
  * error-code table, a missing entity as HTTP 400 `ResourceNotFound`, 50 requests/s AND 1,000/min per
  * account (429 `RequestTooFrequently`), p/limit paging (limit ≤ 100, p × limit ≤ 10,000, `total`
@@ -38,7 +37,7 @@ export const FLASHDUTY_ACCOUNT_ID = 2451002751131;
 /** The owner of the account: /person/infos knows it (`as: account`), the member list does not. */
 export const FLASHDUTY_ACCOUNT = { name: 'Acme Owner', email: 'owner@acme.example' };
 
-/** HTTP status of each error code (ErrorCode in the spec; rate-limits.mdx). */
+/** HTTP status of each error code (ErrorCode in the spec; docs/vendors/flashduty.md#errors). */
 export const ERROR_STATUS: Record<string, number> = {
 	InvalidParameter: 400,
 	BadRequest: 400,
@@ -155,7 +154,7 @@ export const SCHEMAS = {
 			from: str,
 		},
 	},
-	/** The `updates{}` shape (legacy spec, CLI, Terraform provider). */
+	/** The `updates{}` shape (legacy spec, CLI, Terraform provider; docs/vendors/flashduty.md#quirks). */
 	resetUpdates: {
 		type: 'object',
 		required: ['updates'],
@@ -175,7 +174,7 @@ export const SCHEMAS = {
 			},
 		},
 	},
-	/** The flat shape of the docs repo spec (MemberResetInfoRequest). */
+	/** The flat shape of the docs repo spec (MemberResetInfoRequest; docs/vendors/flashduty.md#quirks). */
 	resetFlat: {
 		type: 'object',
 		required: ['member_id'],
@@ -206,7 +205,7 @@ export interface FlashdutySimOptions extends SimOptions {
 function rules(keys: Map<string, number>, options: FlashdutySimOptions): VendorRules {
 	return {
 		name: 'Flashduty',
-		// "1,000 requests/minute; 50 requests/second per account" (x-mint of every member endpoint).
+		// "1,000 requests/minute; 50 requests/second per account" (docs/vendors/flashduty.md#limits).
 		defaultRateLimits: [
 			{ limit: 50, intervalMs: 1000 },
 			{ limit: 1000, intervalMs: 60_000 },
@@ -316,7 +315,7 @@ export class FlashdutySimulator extends SimServer {
 				continue;
 			}
 			const m = this.members.get(id);
-			// Unknown IDs are silently ignored (vendor-apis.md §1).
+			// Unknown IDs are silently ignored (docs/vendors/flashduty.md#endpoints-used).
 			if (!m || m.account_id !== account) continue;
 			items.push({
 				account_id: m.account_id,
@@ -352,7 +351,7 @@ export class FlashdutySimulator extends SimServer {
 			.filter((m) => !query || (isPhone ? m.phone.replace(/[\s-]/g, '') === query.replace(/[\s-]/g, '') : m.member_name.toLowerCase().includes(query) || m.email.includes(query)))
 			.sort((a, b) => (asc ? 1 : -1) * (a[orderby] - b[orderby] || a.member_id - b.member_id));
 		const items = all.slice((p - 1) * limit, p * limit).map((m) => this.listed(m));
-		// `total` is capped at 1000 (pagination.mdx).
+		// `total` is capped at 1000 (docs/vendors/flashduty.md#pagination).
 		return this.ok({ p, limit, total: Math.min(all.length, 1000), items });
 	}
 
@@ -435,7 +434,7 @@ export class FlashdutySimulator extends SimServer {
 		const body = req.body as { member_id: number; role_ids: number[] };
 		const member = this.members.get(body.member_id);
 		if (!member || member.account_id !== account) return this.fail('ResourceNotFound', 'The member was not found');
-		// An empty list resets the member to Viewer (role 8) (go-flashduty members.go).
+		// An empty list resets the member to Viewer (role 8) (Flashduty's CLI; docs/vendors/flashduty.md#endpoints-used).
 		member.account_role_ids = body.role_ids.length > 0 ? [...body.role_ids] : [8];
 		member.updated_at = this.tick();
 		return this.ok({});

@@ -2,13 +2,12 @@ import { SimServer, type SimOptions, type SimRequest, type SimResponse, type Ven
 import type { SamplePerson } from '../core/people';
 
 /**
- * Flxpoint, as apihelpcenter.flxpoint.com documents it (shared/docs/vendor-apis.md §3, seed page
- * "Get Users"): `X-API-TOKEN` header (Bearer refused), 2 requests/second per token, read-only
+ * Flxpoint, as apihelpcenter.flxpoint.com documents it (docs/vendors/flxpoint.md, "Get Users"): `X-API-TOKEN` header (Bearer refused), 2 requests/second per token, read-only
  * `GET /account/users` answering a bare array, filtered by `ids` (integers) and `emails`, each
  * `maxItems: 50` and `uniqueItems`; only Account tokens may read users; `GET /account`.
  *
  * Undocumented, chosen here: 401/400/429 bodies are small JSON objects `{status, error, message}`;
- * a 429 carries `Retry-After: 1`; arrays are accepted comma-separated (`ids=1,2`, the spec's example)
+ * a 429 carries `Retry-After: 1`; arrays are accepted comma-separated (`ids=1,2`, the spec's example; docs/vendors/flxpoint.md#quirks)
  * and as repeated keys (`ids=1&ids=2`); `ids` and `emails` together must both match (AND).
  */
 export type FlxpointTokenType = 'account' | 'source' | 'channel';

@@ -4,8 +4,7 @@ import { SimServer, type SimOptions, type SimRequest, type SimResponse, type Ven
 import type { SamplePerson } from '../core/people';
 
 /**
- * PERSCOM, as its OpenAPI spec (shared/specs/perscom-users.openapi.json) and vendor-apis.md §4
- * document it: Bearer keys, a `/{version}` prefix (v1 | v2, anything else 400), optional
+ * PERSCOM, as its OpenAPI spec and server code document it (docs/vendors/perscom.md): Bearer keys, a `/{version}` prefix (v1 | v2, anything else 400), optional
  * `X-Perscom-Id` (must name the key's PERSCOM when sent), Laravel Orion resources with
  * `{data, links, meta}` pagination (`?page=&limit=`, default limit 15), `POST /users/search` with
  * filters and sort, batch create / update / delete each in one transaction (all or nothing),
@@ -96,7 +95,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export interface PerscomSimOptions extends SimOptions {
 	/** API key → PERSCOM ID (tenant). */
 	keys?: Record<string, string>;
-	/** Whether POST /users/search exists (Orion registers it; the spec does not list it). Default true. */
+	/** Whether POST /users/search exists (Orion registers it; the spec does not list it: docs/vendors/perscom.md#endpoints-used). Default true. */
 	searchRoute?: boolean;
 }
 
@@ -150,7 +149,7 @@ export class PerscomSimulator extends SimServer {
 				const perscomId = Array.isArray(header) ? header[0] : header;
 				headerLog.push({ method: req.method, path: req.path, perscomId, accept: req.headers.accept });
 				// Tenancy is resolved from X-Perscom-Id when the header is present: an empty or other ID
-				// names no tenant this key belongs to (perscom-app InitializeTenancyByRequestData).
+				// names no tenant this key belongs to (docs/vendors/perscom.md#authentication).
 				if (perscomId !== undefined && perscomId !== tenant) return unauthenticated;
 				const version = req.path.split('/')[1] ?? '';
 				if (!VERSIONS.includes(version)) {
@@ -498,7 +497,7 @@ export class PerscomSimulator extends SimServer {
 		return { status: 200, body: { data: created.map((u) => this.resource(u, this.includeOf(req))) } };
 	}
 
-	/** PATCH /users/batch `{resources: {id: {...}}}`: IDs not found are skipped, as Orion does. */
+	/** PATCH /users/batch `{resources: {id: {...}}}`: IDs not found are skipped, as Orion does (docs/vendors/perscom.md#quirks). */
 	private batchUpdate(req: SimRequest): SimResponse {
 		const body = req.body;
 		if (!isObject(body) || !isObject(body.resources) || Object.keys(body.resources).length === 0) {
