@@ -1,4 +1,27 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
+ * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
+ * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
+ * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
+ * Messages are fixed texts: they never contain the key.
+ */
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{ type: 'responseCode', properties: { value: 401, message: 'Flameup refused the API key (HTTP 401). Copy the whole key (ws_live_… or ws_test_…) again.' } },
+	{ type: 'responseCode', properties: { value: 403, message: 'The API key may not list people (HTTP 403): it needs the people:read and people:list permissions.' } },
+	{ type: 'responseCode', properties: { value: 404, message: 'Flameup answered HTTP 404: check the Base URL, and the Workspace ID if one is set (normally left empty).' } },
+	{ type: 'responseSuccessBody', properties: { key: 'success', value: false, message: 'Flameup answered with an error instead of the people list. Check the API key and the Base URL.' } },
+	{ type: 'responseSuccessBody', properties: { key: 'people', value: undefined, message: 'The answer has no people list: check that the Base URL points to the Flameup API (https://api.flameup.ai/api/v1).' } },
+	{ type: 'responseSuccessBody', properties: { key: 'people', value: null, message: 'The answer has no people list: check that the Base URL points to the Flameup API (https://api.flameup.ai/api/v1).' } },
+];
 
 export class FlameupApi implements ICredentialType {
 	name = 'flameupApi';
@@ -36,18 +59,22 @@ export class FlameupApi implements ICredentialType {
 		},
 	];
 
+	// Sent trimmed: a key saved with a trailing space or newline still works.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+			headers: { Authorization: '=Bearer {{$credentials.apiKey.trim()}}' },
 		},
 	};
 
+	// One person: a 200 must carry the `people` list, not the `{success: false, error}` envelope
+	// (docs/vendors/flameup.md#endpoints-used, #errors).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '={{$credentials.workspaceId ? "/workspaces/" + encodeURIComponent($credentials.workspaceId) + "/people" : "/people"}}',
 			qs: { limit: 1 },
 		},
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

@@ -1,4 +1,28 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
+ * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
+ * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
+ * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
+ * Messages are fixed texts: they never contain the key.
+ */
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{ type: 'responseCode', properties: { value: 401, message: 'Flashduty refused the App Key (HTTP 401 Unauthorized). Copy it again from Account → APP Keys.' } },
+	{ type: 'responseCode', properties: { value: 403, message: 'The App Key may not list members (HTTP 403 AccessDenied): its scope or its creator\'s role lacks member access.' } },
+	{ type: 'responseCode', properties: { value: 404, message: 'Flashduty answered HTTP 404: check the Base URL (https://api.flashcat.cloud).' } },
+	{ type: 'responseSuccessBody', properties: { key: 'error.code', value: 'Unauthorized', message: 'Flashduty refused the App Key (Unauthorized). Copy it again from Account → APP Keys.' } },
+	{ type: 'responseSuccessBody', properties: { key: 'error.code', value: 'AccessDenied', message: 'The App Key may not list members (AccessDenied): its scope or its creator\'s role lacks member access.' } },
+	{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: 'Flashduty answered without member data (an error, or not the Flashduty API): check the App Key and the Base URL.' } },
+	{ type: 'responseSuccessBody', properties: { key: 'data', value: null, message: 'Flashduty answered without member data (an error, or not the Flashduty API): check the App Key and the Base URL.' } },
+];
 
 export class FlashdutyApi implements ICredentialType {
 	name = 'flashdutyApi';
@@ -31,14 +55,16 @@ export class FlashdutyApi implements ICredentialType {
 
 	// Flashduty takes the key as the `app_key` query parameter (docs/vendors/flashduty.md#authentication). The key is
 	// therefore part of every URL: the node's engine redacts `app_key=` wherever a URL could be shown.
+	// Sent trimmed: a key saved with a trailing space or newline still works.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			qs: { app_key: '={{$credentials.appKey}}' },
+			qs: { app_key: '={{$credentials.appKey.trim()}}' },
 		},
 	};
 
-	// A one-member list: any valid key with read access to members answers 200.
+	// A one-member list: any valid key with read access to members answers 200 `{request_id, data}`; a
+	// 200 `{request_id, error}` envelope fails (docs/vendors/flashduty.md#base-url-and-envelope).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
@@ -47,5 +73,6 @@ export class FlashdutyApi implements ICredentialType {
 			body: { p: 1, limit: 1 },
 			json: true,
 		},
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

@@ -1,4 +1,32 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
+ * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
+ * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
+ * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
+ * Messages are fixed texts: they never contain the key.
+ */
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{
+		type: 'responseCode',
+		properties: { value: 401, message: 'Flxpoint refused the token for the users endpoint (HTTP 401). Only an Account API token can read users: Source and Channel tokens cannot.' },
+	},
+	{
+		type: 'responseCode',
+		properties: { value: 403, message: 'Flxpoint refused the token for the users endpoint (HTTP 403). Only an Account API token can read users: Source and Channel tokens cannot.' },
+	},
+	{ type: 'responseCode', properties: { value: 404, message: 'Flxpoint answered HTTP 404: check the Base URL (https://api.flxpoint.com).' } },
+	// The answer is a bare array of users: n8n reads its first element as the body.
+	{ type: 'responseSuccessBody', properties: { key: 'id', value: undefined, message: 'The answer is not a list of Flxpoint users: check the token and the Base URL (https://api.flxpoint.com).' } },
+];
 
 export class FlxpointApi implements ICredentialType {
 	name = 'flxpointApi';
@@ -30,17 +58,24 @@ export class FlxpointApi implements ICredentialType {
 	];
 
 	// docs/vendors/flxpoint.md#authentication: "X-API-TOKEN: <token>. Do not use Authorization: Bearer."
+	// Sent trimmed: a token saved with a trailing space or newline still works.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			headers: { 'X-API-TOKEN': '={{$credentials.apiToken}}' },
+			headers: { 'X-API-TOKEN': '={{$credentials.apiToken.trim()}}' },
 		},
 	};
 
+	// The users endpoint itself, so the test proves the token may read users: "Only account API Tokens can
+	// use this endpoint" (docs/vendors/flxpoint.md#authentication); Source and Channel tokens fail.
+	// Unfiltered on purpose: n8n's tester reads the first element of a bare-array answer, and an `ids=`
+	// filter matching nobody would answer `[]`, which the tester cannot read (an account always has its
+	// primary user, so the unfiltered list is never empty).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/account',
+			url: '/account/users',
 		},
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

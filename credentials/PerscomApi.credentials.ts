@@ -1,11 +1,33 @@
 import type {
 	IAuthenticate,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/**
+ * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
+ * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
+ * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
+ * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
+ * Messages are fixed texts: they never contain the key.
+ */
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{ type: 'responseCode', properties: { value: 400, message: 'PERSCOM refused the API version (HTTP 400): choose V1 or V2.' } },
+	{
+		type: 'responseCode',
+		properties: { value: 401, message: 'PERSCOM refused the API key (HTTP 401). Check the key, and the PERSCOM ID if one is set (normally left empty).' },
+	},
+	{ type: 'responseCode', properties: { value: 402, message: 'PERSCOM needs an active Pro subscription for API access (HTTP 402).' } },
+	{ type: 'responseCode', properties: { value: 403, message: 'PERSCOM refused access (HTTP 403): the API key lacks a scope (the node needs view:user).' } },
+	{ type: 'responseCode', properties: { value: 404, message: 'PERSCOM answered HTTP 404: check the Base URL (https://api.perscom.io).' } },
+	{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: 'PERSCOM answered without user data (an error, or not the PERSCOM API): check the API key and the Base URL.' } },
+	{ type: 'responseSuccessBody', properties: { key: 'data', value: null, message: 'PERSCOM answered without user data (an error, or not the PERSCOM API): check the API key and the Base URL.' } },
+];
 
 /**
  * PERSCOM: `Authorization: Bearer <API key>`, `/{version}` path prefix, and `X-Perscom-Id` only when
@@ -78,5 +100,7 @@ export class PerscomApi implements ICredentialType {
 			url: '/me',
 			method: 'GET',
 		},
+		// A 200 must carry `data` (the key's user; docs/vendors/perscom.md#endpoints-used), never an `{error}` envelope.
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

@@ -88,7 +88,7 @@ describe('Flashduty simulator and credential', () => {
 			const credential = new FlashdutyApi();
 			const request = credential.test.request;
 			expect(request).toMatchObject({ url: '/member/list', method: 'POST', body: { p: 1, limit: 1 } });
-			expect(credential.authenticate.properties.qs).toEqual({ app_key: '={{$credentials.appKey}}' });
+			expect(credential.authenticate.properties.qs).toEqual({ app_key: '={{$credentials.appKey.trim()}}' });
 			const send = async (key: string) =>
 				await fetch(`${url}${request.url}?app_key=${encodeURIComponent(key)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request.body) });
 			sim.seed([{ email: 'a@b.io' }, { email: 'c@d.io' }]);

@@ -121,11 +121,11 @@ describe('Flxpoint credential', () => {
 	});
 	afterAll(async () => await sim.stop());
 
-	test('X-API-TOKEN header (not Bearer) and a GET /account test request that the simulator accepts', async () => {
+	test('X-API-TOKEN header (not Bearer) and a GET /account/users test request that the simulator accepts', async () => {
 		const credential = new FlxpointApi();
 		expect(credential.name).toBe('flxpointApi');
-		expect(credential.authenticate.properties.headers).toEqual({ 'X-API-TOKEN': '={{$credentials.apiToken}}' });
-		expect(credential.test.request.url).toBe('/account');
+		expect(credential.authenticate.properties.headers).toEqual({ 'X-API-TOKEN': '={{$credentials.apiToken.trim()}}' });
+		expect(credential.test.request.url).toBe('/account/users');
 		expect(credential.properties.find((p) => p.name === 'apiToken')?.description).toContain('Only an Account token can read users');
 		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.flxpoint.com');
 		const ok = await get(base, credential.test.request.url ?? '', { 'X-API-TOKEN': FLXPOINT_TEST_TOKEN });
