@@ -85,10 +85,14 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
-/** Resolves `={{$credentials.x}}` and `=Bearer {{$credentials.x}}` as n8n's credentials helper does. */
-function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+/**
+ * Resolves an `authenticate` value (`={{$credentials.appKey.trim()}}`, `=Bearer {{...}}`) as n8n's
+ * credentials helper does: with the workflow's expression engine and `$credentials` as additional key.
+ */
+function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => String(credentials[name] ?? ''));
+	const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+	return resolved ? String(resolved) : '';
 }
 
 export class TestCredentialsHelper extends ICredentialsHelper {
@@ -111,17 +115,18 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow?: Workflow, node?: INode): Promise<IHttpRequestOptions> {
 		const { authenticate } = this.type(typeName);
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
+		if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
 		const out: IHttpRequestOptions = { ...requestOptions };
 		const props = authenticate.properties;
 		for (const place of ['headers', 'qs', 'body'] as const) {
 			const extra = props[place] as IDataObject | undefined;
 			if (!extra) continue;
 			const resolved: IDataObject = {};
-			for (const [k, v] of Object.entries(extra)) resolved[k] = resolveCredentialExpression(v, credentials) as string;
+			for (const [k, v] of Object.entries(extra)) resolved[k] = resolveCredentialExpression(v, credentials, workflow, node) as string;
 			out[place] = { ...((out[place] as IDataObject | undefined) ?? {}), ...resolved };
 		}
 		return out;
