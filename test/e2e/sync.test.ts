@@ -7,6 +7,10 @@
 import { labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
 import { samplePeople } from '../../simulators/core/people';
+import { FLAMEUP_TEST_KEY } from '../../simulators/flameup';
+import { FLASHDUTY_TEST_KEY } from '../../simulators/flashduty';
+import { FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN } from '../../simulators/flxpoint';
+import { PERSCOM_TEST_KEY } from '../../simulators/perscom';
 
 jest.setTimeout(15 * 60_000);
 
@@ -141,6 +145,38 @@ describe("n8n's own credential test (Test connection)", () => {
 				expect({ id: credential.id, status: result.status }).toEqual({ id: credential.id, status: 'Error' });
 				expect(result.message).not.toContain('wrong-app-key-0000');
 			}
+		} finally {
+			await editor.stop();
+		}
+	});
+
+	test('a key saved with a trailing newline or spaces still connects; a Source token and a 200 error envelope fail', async () => {
+		const padded = labCredentials(lab, {
+			flameupApi: { apiKey: `${FLAMEUP_TEST_KEY}\n` },
+			flashdutyApi: { appKey: ` ${FLASHDUTY_TEST_KEY} ` },
+			flxpointApi: { apiToken: `${FLXPOINT_TEST_TOKEN}\r\n` },
+			perscomApi: { apiKey: `${PERSCOM_TEST_KEY} \n` },
+		}).map((c) => ({ ...c, id: `${c.id.slice(0, 14)}Pad`, name: `${c.name} (padded key)` }));
+		const [source] = labCredentials(lab, { flxpointApi: { apiToken: FLXPOINT_SOURCE_TOKEN } })
+			.filter((c) => c.type === 'flxpointApi')
+			.map((c) => ({ ...c, id: `${c.id.slice(0, 14)}Src`, name: `${c.name} (source token)` }));
+		await runtime.importCredentials(home.env, [...padded, source]);
+		const editor = await runtime.startEditor(home.env, { port: 0 });
+		try {
+			await runtime.ownerSession(editor);
+			for (const credential of padded) {
+				expect({ id: credential.id, ...(await runtime.testCredential(editor, credential.id)) }).toMatchObject({ id: credential.id, status: 'OK' });
+			}
+			// A Source token is valid (it may read the account) but may not read users.
+			const refused = await runtime.testCredential(editor, source.id);
+			expect(refused).toMatchObject({ status: 'Error', message: expect.stringContaining('Only an Account API token can read users') as unknown as string });
+			expect(refused.message).not.toContain(FLXPOINT_SOURCE_TOKEN.slice(0, 12));
+			// Flashduty answering 200 with its error envelope instead of the member list.
+			const flashduty = labCredentials(lab).find((c) => c.type === 'flashdutyApi')!;
+			lab.flashduty.failNext(1, { status: 200, body: { request_id: 'R', error: { code: 'InternalError', message: 'Internal error.' } } });
+			const envelope = await runtime.testCredential(editor, flashduty.id);
+			expect(envelope).toMatchObject({ status: 'Error', message: expect.stringContaining('without member data') as unknown as string });
+			expect(envelope.message).not.toContain(FLASHDUTY_TEST_KEY.slice(0, 12));
 		} finally {
 			await editor.stop();
 		}
