@@ -76,6 +76,8 @@ export async function upsertPeopleBatch(client: VendorClient, people: FlameupPer
 		path: peoplePath(client.credentials, '/batch'),
 		body: { people },
 		itemIndex,
+		// An upsert: sent twice, it stores the same people once.
+		idempotent: true,
 		action: `batch upsert ${people.length} ${people.length === 1 ? 'person' : 'people'}`,
 	});
 }

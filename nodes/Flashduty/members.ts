@@ -23,7 +23,7 @@ interface ListBody {
 
 /** One page of POST /member/list. `total` is kept only below the API's cap of 1,000. */
 export async function listMembersPage(client: VendorClient, body: IDataObject, action: string, itemIndex?: number): Promise<PageResult<FlashdutyMember>> {
-	const data = await client.request<ListBody | null>({ method: 'POST', path: '/member/list', body, itemIndex, action });
+	const data = await client.request<ListBody | null>({ method: 'POST', path: '/member/list', body, itemIndex, action, idempotent: true });
 	const items = (data?.items ?? []).map((raw) => withStringIds<FlashdutyMember>(raw));
 	const total = typeof data?.total === 'number' && data.total < FLASHDUTY_TOTAL_CAP ? data.total : undefined;
 	const hasMore = typeof data?.has_next_page === 'boolean' ? data.has_next_page : undefined;
@@ -70,6 +70,7 @@ export async function readPersonsById(client: VendorClient, ids: string[]): Prom
 			method: 'POST',
 			path: '/person/infos',
 			body: { person_ids: numbers },
+			idempotent: true,
 			action: `read ${numbers.length} member${numbers.length === 1 ? '' : 's'} by ID`,
 		});
 		for (const raw of data?.items ?? []) {
@@ -98,7 +99,7 @@ export async function readMembersByKeys(client: VendorClient, keys: string[]): P
  * provider; `member_id` is also what the newer flat schema requires (docs/vendors/flashduty.md#quirks).
  */
 export async function updateMemberInfo(client: VendorClient, identifier: IDataObject, updates: IDataObject, itemIndex: number, who: string): Promise<void> {
-	await client.request({ method: 'POST', path: '/member/info/reset', body: { ...identifier, updates }, itemIndex, action: `update member "${who}"` });
+	await client.request({ method: 'POST', path: '/member/info/reset', body: { ...identifier, updates }, itemIndex, action: `update member "${who}"`, idempotent: true });
 }
 
 /** POST /member/role/update: replaces all roles at once (an empty list would reset to Viewer). */
@@ -108,6 +109,7 @@ export async function updateMemberRoles(client: VendorClient, memberId: number, 
 		path: '/member/role/update',
 		body: { member_id: memberId, role_ids: roleIds },
 		itemIndex,
+		idempotent: true,
 		action: `update the roles of member "${who}"`,
 	});
 }

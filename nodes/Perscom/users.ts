@@ -52,7 +52,7 @@ export async function listUsers(
 		fetchPage: async ({ page, pageSize }) => {
 			const qs = { ...includeQs(options.include), page, limit: pageSize };
 			const body = options.search
-				? await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), qs, body: options.search, itemIndex: options.itemIndex, action: options.action })
+				? await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), qs, body: options.search, itemIndex: options.itemIndex, action: options.action, idempotent: true })
 				: await client.request<OrionPage>({ method: 'GET', path: usersPath(), qs, itemIndex: options.itemIndex, action: options.action });
 			return toPageResult(body ?? {});
 		},

@@ -11,6 +11,10 @@ export interface ApiErrorContext {
 	requestId?: string;
 	fields?: Record<string, string[]>;
 	notFound?: boolean;
+	/** The request may have reached the server and taken effect (a write whose answer was lost). */
+	maybeStored?: boolean;
+	/** The server answered with something that is not the answer the operation needs. */
+	malformed?: boolean;
 }
 
 const GENERIC_HINTS: Record<number, string> = {
@@ -43,12 +47,28 @@ export function buildApiError(
 	node: INode,
 	api: VendorApi,
 	redactor: Redactor,
-	facts: { status?: number; info: VendorErrorInfo; action: string; itemIndex?: number; notFound?: boolean; networkCode?: string; attempts?: number; detail?: string },
+	facts: {
+		status?: number;
+		info: VendorErrorInfo;
+		action: string;
+		itemIndex?: number;
+		notFound?: boolean;
+		networkCode?: string;
+		attempts?: number;
+		detail?: string;
+		/** The request may have taken effect although it failed. */
+		maybeStored?: boolean;
+		/** What the answer should have been, when it was something else. */
+		answerNot?: string;
+	},
 ): NodeApiError {
 	const { status, info, action, itemIndex } = facts;
-	const what =
-		status === undefined
-			? `could not reach the API (${facts.networkCode ?? 'network error'})`
+	const what = facts.answerNot
+		? `answered with something that is not ${facts.answerNot}`
+		: status === undefined
+			? facts.networkCode === 'TIMEOUT'
+				? 'did not answer in time'
+				: `could not reach the API (${facts.networkCode ?? 'network error'})`
 			: `answered HTTP ${status}${info.code ? ` ${info.code}` : ''}`;
 	const vendorMessage = info.message ? `: ${info.message}` : '';
 	const message = redactor.text(`${api.displayName} ${what} when trying to ${action}${vendorMessage}${itemSuffix(itemIndex)}`);
@@ -56,11 +76,15 @@ export function buildApiError(
 	const parts: string[] = [];
 	const fields = formatFields(info.fields);
 	if (fields) parts.push(`Field errors: ${fields}.`);
-	const hint =
-		status === undefined
-			? `Check the credential's Base URL and that the server is reachable${facts.attempts ? ` (tried ${facts.attempts} times)` : ''}.`
+	const hint = facts.answerNot
+		? `Check the credential's Base URL: it must point at the ${api.displayName} API itself, not a web page or a proxy that changes answers${facts.attempts ? ` (tried ${facts.attempts} times)` : ''}.`
+		: status === undefined
+			? `Check the credential's Base URL and that the server is reachable${facts.attempts ? ` (tried ${facts.attempts} times)` : ''}${facts.networkCode === 'TIMEOUT' ? '; a slow server may need a longer Options > Timeout' : ''}.`
 			: (api.hints?.[status] ?? GENERIC_HINTS[status] ?? GENERIC_HINTS[Math.floor(status / 100) * 100]);
 	if (hint) parts.push(hint);
+	if (facts.maybeStored) {
+		parts.push(`The request may have reached ${api.displayName} and taken effect; it was not sent again blind.`);
+	}
 	if (facts.detail) parts.push(facts.detail);
 	if (info.requestId) parts.push(`${api.displayName} request ID: ${info.requestId}.`);
 	const description = redactor.text(parts.join(' '));
@@ -71,6 +95,8 @@ export function buildApiError(
 		requestId: info.requestId,
 		fields: info.fields,
 		notFound: facts.notFound === true,
+		maybeStored: facts.maybeStored === true,
+		malformed: facts.answerNot !== undefined,
 	};
 	const response: JsonObject = redactor.value({
 		message,
@@ -101,6 +127,11 @@ export function errorContext(error: unknown): ApiErrorContext {
 		return error.context as ApiErrorContext;
 	}
 	return {};
+}
+
+/** Whether a failed request may have taken effect on the server (see ApiErrorContext.maybeStored). */
+export function isMaybeStored(error: unknown): boolean {
+	return errorContext(error).maybeStored === true;
 }
 
 /** A rejection of the request's data (400/409/422) that retrying with other data could avoid. */

@@ -77,6 +77,16 @@ export class RateLimiter {
 		this.starts.sort((a, b) => a - b);
 	}
 
+	/**
+	 * Follows the server's own count (`X-RateLimit-Limit/Remaining/Reset`), which includes other
+	 * clients of the same key (other n8n workers, other tools): when what remains is down to a small
+	 * reserve, every caller waits for the server's window to reset, before a 429.
+	 */
+	observe(limit: number, remaining: number, resetAt: number): void {
+		const reserve = Math.max(2, Math.ceil(limit * 0.1));
+		if (remaining <= reserve) this.pauseUntil(resetAt + WINDOW_MARGIN_MS);
+	}
+
 	/** Hold every caller until `until` (after the server said 429 with a reset time). */
 	pauseUntil(until: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, until);

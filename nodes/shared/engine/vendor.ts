@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { AnswerShape } from './answers';
 import type { RateWindow } from './throttle';
 
 export type VendorName = 'flameup' | 'flashduty' | 'flxpoint' | 'perscom';
@@ -32,8 +33,8 @@ export interface VendorApi {
 	/** Human name used in messages: "Flameup", "Flashduty"... */
 	displayName: string;
 	credentialType: string;
-	/** Client-side rate windows, all enforced at once (e.g. 50/s and 1,000/min). */
-	rateLimits: RateWindow[];
+	/** Client-side rate windows, all enforced at once (e.g. 50/s and 1,000/min); may depend on the credential. */
+	rateLimits: RateWindow[] | ((credentials: ICredentialDataDecryptedObject) => RateWindow[]);
 	/** Credential properties whose values are secrets and must never appear in output. */
 	secretFields: string[];
 	/** Query parameter names that carry secrets in URLs (redacted wherever a URL is shown). */
@@ -77,4 +78,12 @@ export interface ApiRequest {
 	itemIndex?: number;
 	/** What the request does, in words, for error messages ("list people", "batch upsert 100 people"). */
 	action: string;
+	/** What a usable answer looks like (after `unwrap`); anything else is retried, then an error. */
+	expect?: AnswerShape;
+	/**
+	 * Whether sending it twice has the effect of sending it once. Default: GET, HEAD, PUT and PATCH
+	 * are; POST and DELETE are not (a read sent as POST says `idempotent: true`). A request that is
+	 * not idempotent is never re-sent after a failure that may have reached the server.
+	 */
+	idempotent?: boolean;
 }
