@@ -42,7 +42,25 @@ export interface LoggedRequest {
 	key: string;
 }
 
-export type Fault = { status: number; headers?: Record<string, string>; body?: unknown } | { reset: true };
+/**
+ * A failure the next matching request gets instead of its answer:
+ * - `{status, headers?, body?}`: that answer (the vendor's error body when `body` is left out);
+ *   `raw` sends text as it is (HTML, truncated JSON, an empty body) with `contentType`;
+ * - `{reset: true}`: the connection is cut without an answer;
+ * - `{silent: true}`: no answer at all, until the client gives up;
+ * - `{trickle: true}`: a 200 whose body never completes (a byte a second);
+ * - with `after: true`, the request is carried out first (a write lands) and then answered with the
+ *   fault: the answer to a stored write is lost.
+ */
+export type Fault = (
+	| { status: number; headers?: Record<string, string>; body?: unknown; raw?: string; contentType?: string }
+	| { reset: true }
+	| { silent: true }
+	| { trickle: true }
+) & { after?: boolean };
+
+/** Which requests a fault is for (default: any). */
+export type FaultMatch = (req: { method: string; path: string }) => boolean;
 
 export interface SimOptions {
 	/** Rate windows per key; defaults to the vendor's documented limits. */
@@ -87,7 +105,10 @@ export class SimServer {
 
 	private readonly routes: Route[] = [];
 
-	private readonly faults: Fault[] = [];
+	private readonly faults: Array<{ fault: Fault; match?: FaultMatch }> = [];
+
+	/** Sockets held open by `silent` and `trickle` faults, closed on stop. */
+	private readonly held = new Set<http.ServerResponse>();
 
 	private readonly hits = new Map<string, number[]>();
 
@@ -135,9 +156,19 @@ export class SimServer {
 		return this;
 	}
 
-	/** The next `count` requests get this fault instead of their answer. */
-	failNext(count: number, fault: Fault): void {
-		for (let i = 0; i < count; i++) this.faults.push(fault);
+	/** The next `count` requests (that `match` accepts) get this fault instead of their answer. */
+	failNext(count: number, fault: Fault, match?: FaultMatch): void {
+		for (let i = 0; i < count; i++) this.faults.push({ fault, match });
+	}
+
+	/** Drops faults not yet used. */
+	clearFaults(): void {
+		this.faults.length = 0;
+	}
+
+	private takeFault(req: SimRequest): Fault | undefined {
+		const at = this.faults.findIndex((f) => !f.match || f.match(req));
+		return at < 0 ? undefined : this.faults.splice(at, 1)[0].fault;
 	}
 
 	clearLog(): void {
@@ -173,6 +204,8 @@ export class SimServer {
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
+		for (const res of this.held) res.destroy();
+		this.held.clear();
 		server.closeAllConnections();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
@@ -199,6 +232,39 @@ export class SimServer {
 			this.hits.set(key, list);
 		}
 		return result;
+	}
+
+	private async inject(fault: Fault, log: LoggedRequest, req: http.IncomingMessage, res: http.ServerResponse, send: (r: SimResponse) => Promise<void>): Promise<void> {
+		if ('reset' in fault) {
+			log.status = -1;
+			req.socket.destroy();
+			return;
+		}
+		if ('silent' in fault || 'trickle' in fault) {
+			log.status = -2;
+			this.held.add(res);
+			res.on('close', () => this.held.delete(res));
+			if ('trickle' in fault) {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.write('{"data": [');
+				const drip = async () => {
+					while (!res.destroyed && this.held.has(res)) {
+						res.write(' ');
+						await new Promise((resolve) => setTimeout(resolve, 1000));
+					}
+				};
+				void drip();
+			}
+			return;
+		}
+		if (fault.raw !== undefined) {
+			log.status = fault.status;
+			this.statusCounts.set(fault.status, (this.statusCounts.get(fault.status) ?? 0) + 1);
+			res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'text/html', ...(fault.headers ?? {}) });
+			res.end(fault.raw);
+			return;
+		}
+		await send({ status: fault.status, headers: fault.headers, body: fault.body ?? this.rules.errorBody(fault.status, 'Forced', 'Forced failure from the simulator') });
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -242,17 +308,11 @@ export class SimServer {
 			}
 			log.body = simReq.body;
 
-			const fault = this.faults.shift();
-			if (fault) {
-				if ('reset' in fault) {
-					log.status = -1;
-					req.socket.destroy();
-					return;
-				}
-				await send({ status: fault.status, headers: fault.headers, body: fault.body ?? this.rules.errorBody(fault.status, 'Forced', 'Forced failure from the simulator') });
+			const fault = this.takeFault(simReq);
+			if (fault && !fault.after) {
+				await this.inject(fault, log, req, res, send);
 				return;
 			}
-
 			const auth = this.rules.authenticate(simReq);
 			if (typeof auth !== 'string') {
 				await send(auth);
@@ -278,6 +338,10 @@ export class SimServer {
 			const match = route.pattern.exec(simReq.path)!;
 			route.names.forEach((name, i) => (simReq.params[name] = decodeURIComponent(match[i + 1])));
 			const response = await route.handler(simReq);
+			if (fault) {
+				await this.inject(fault, log, req, res, send);
+				return;
+			}
 			await send({ ...response, headers: { ...rateHeaders, ...(response.headers ?? {}) } });
 		} catch (err) {
 			await error(500, 'InternalError', `Simulator error: ${(err as Error).message}`);
