@@ -2,7 +2,7 @@ import { chunk, unique } from '../../nodes/shared/engine/batch';
 import { commonErrorInfo } from '../../nodes/shared/engine/errorShapes';
 import { paginate, type PageRequest } from '../../nodes/shared/engine/paginate';
 import { Redactor, REDACTED } from '../../nodes/shared/engine/redact';
-import { backoffMs, MAX_ATTEMPTS, nextRetryDelay, serverWaitMs } from '../../nodes/shared/engine/retry';
+import { backoffMs, isAmbiguousFailure, MAX_ATTEMPTS, nextRetryDelay, serverRateCount, serverWaitMs } from '../../nodes/shared/engine/retry';
 import { RateLimiter, WINDOW_MARGIN_MS, type Clock } from '../../nodes/shared/engine/throttle';
 
 describe('retry', () => {
@@ -37,6 +37,59 @@ describe('retry', () => {
 		expect(nextRetryDelay(1, { networkCode: 'ECONNRESET' }, now, () => 0)).toBe(500);
 		expect(nextRetryDelay(1, { networkCode: 'CERT_HAS_EXPIRED' }, now)).toBeUndefined();
 		expect(nextRetryDelay(MAX_ATTEMPTS, { status: 429 }, now)).toBeUndefined();
+	});
+});
+
+describe('retry: edge values of rate-limit headers', () => {
+	const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+	test('zero, negative, invalid and past values mean "back off normally", never "retry at once"', () => {
+		for (const headers of [
+			{ 'Retry-After': '0' },
+			{ 'Retry-After': '-5' },
+			{ 'Retry-After': 'soon' },
+			{ 'Retry-After': new Date(now - 10_000).toUTCString() },
+			{ 'X-RateLimit-Reset': String(now / 1000) },
+			{ 'X-RateLimit-Reset': String(now / 1000 - 30) },
+			{ 'X-RateLimit-Reset': String(now - 5000) },
+			{ 'X-RateLimit-Reset': '0' },
+			{ 'X-RateLimit-Reset': '-3' },
+		]) {
+			expect(serverWaitMs(headers, now)).toBeUndefined();
+			expect(nextRetryDelay(1, { status: 429, headers }, now, () => 0)).toBe(backoffMs(1, () => 0));
+		}
+	});
+
+	test('a reset in epoch milliseconds is recognised (not read as 10^12 seconds)', () => {
+		expect(serverWaitMs({ 'X-RateLimit-Reset': String(now + 4000) }, now)).toBe(4000);
+		expect(serverWaitMs({ 'X-RateLimit-Reset': String(now / 1000 + 4) }, now)).toBe(4000);
+	});
+
+	test('a 429 without any wait backs off normally first, then sits out a whole rate window', () => {
+		const window = 60_000;
+		const waits = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => nextRetryDelay(i + 1, { status: 429, headers: {}, quietWindowMs: window }, now, () => 0)!);
+		expect(waits.slice(0, MAX_ATTEMPTS - 3)).toEqual(waits.slice(0, MAX_ATTEMPTS - 3).map((_, i) => backoffMs(i + 1, () => 0)));
+		expect(waits.slice(MAX_ATTEMPTS - 3)).toEqual([window, window]);
+		// Together they outlast a storm of one whole window.
+		expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(window);
+	});
+
+	test("the server's own count is read from X-RateLimit-Limit/Remaining/Reset", () => {
+		expect(serverRateCount({ 'X-RateLimit-Limit': '120', 'X-RateLimit-Remaining': '7', 'X-RateLimit-Reset': String(now / 1000 + 30) }, now)).toEqual({ limit: 120, remaining: 7, resetAt: now + 30_000 });
+		expect(serverRateCount({ 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '3' }, now)).toEqual({ limit: 100, remaining: 3, resetAt: undefined });
+		expect(serverRateCount({ 'X-RateLimit-Remaining': '3' }, now)).toBeUndefined();
+		expect(serverRateCount({ 'X-RateLimit-Limit': 'x', 'X-RateLimit-Remaining': '3' }, now)).toBeUndefined();
+	});
+
+	test('which failures leave it open whether a write landed', () => {
+		expect(isAmbiguousFailure({ networkCode: 'ECONNRESET' })).toBe(true);
+		expect(isAmbiguousFailure({ networkCode: 'TIMEOUT' })).toBe(true);
+		expect(isAmbiguousFailure({ status: 502 })).toBe(true);
+		expect(isAmbiguousFailure({ status: 504 })).toBe(true);
+		expect(isAmbiguousFailure({ status: 200, malformed: true })).toBe(true);
+		expect(isAmbiguousFailure({ networkCode: 'ECONNREFUSED' })).toBe(false);
+		expect(isAmbiguousFailure({ status: 429 })).toBe(false);
+		expect(isAmbiguousFailure({ status: 422 })).toBe(false);
 	});
 });
 
@@ -166,6 +219,16 @@ describe('throttle', () => {
 		for (let i = 0; i < 1100; i++) starts.push(limiter.reserve());
 		for (let i = 50; i < starts.length; i++) expect(starts[i] - starts[i - 50]).toBeGreaterThanOrEqual(1000);
 		for (let i = 1000; i < starts.length; i++) expect(starts[i] - starts[i - 1000]).toBeGreaterThanOrEqual(60_000);
+	});
+
+	test("following the server's count: near the end of what remains, every caller waits for the reset", async () => {
+		const clock = fakeClock();
+		const limiter = new RateLimiter([{ limit: 120, intervalMs: 60_000 }], clock);
+		limiter.observe(120, 50, clock.t + 30_000);
+		expect(await limiter.acquire()).toBe(clock.t); // plenty left: no wait
+		limiter.observe(120, 5, clock.t + 30_000); // another worker used the rest
+		const start = clock.t;
+		expect(await limiter.acquire()).toBe(start + 30_000 + WINDOW_MARGIN_MS);
 	});
 
 	test('a pause (after a 429) holds every caller', async () => {

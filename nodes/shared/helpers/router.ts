@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { VendorClient } from '../engine/request';
+import { DEFAULT_TIMEOUT_MS, type VendorClient } from '../engine/request';
 import type { VendorApi } from '../engine/vendor';
 
 /** An operation: runs once for all input items of an execution. */
@@ -27,10 +27,47 @@ export function resourceOperations(
 	if (offered.join() !== coded.join()) {
 		throw new Error(`Operation selector offers [${offered.join(', ')}] but the operation files are [${coded.join(', ')}]`);
 	}
+	const resource = String(selector.displayOptions?.show?.resource?.[0] ?? '');
 	return {
 		operations: Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module.execute])),
-		description: [selector, ...Object.values(modules).flatMap((module) => module.description)],
+		description: [selector, ...Object.entries(modules).flatMap(([name, module]) => withTimeoutOption(module.description, resource, name))],
 	};
+}
+
+/** Options > Timeout: every operation's requests are bounded in time (the engine reads `options.timeout`). */
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	default: DEFAULT_TIMEOUT_MS / 1000,
+	typeOptions: { minValue: 1 },
+	description:
+		'Seconds to wait for each answer (including a body that arrives slowly). A request that times out is retried at most twice; a write that may have landed is checked before it is sent again.',
+};
+
+/**
+ * An operation's parameters with Timeout in its Options collection (alphabetical, as n8n lists
+ * options), or with an Options collection holding only Timeout when it has none.
+ */
+function withTimeoutOption(description: INodeProperties[], resource: string, operation: string): INodeProperties[] {
+	const at = description.findIndex((p) => p.name === 'options' && p.type === 'collection');
+	if (at < 0) {
+		return [
+			...description,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				displayOptions: { show: { resource: [resource], operation: [operation] } },
+				options: [timeoutOption],
+			},
+		];
+	}
+	const collection = description[at];
+	const options = [...((collection.options ?? []) as INodeProperties[]), timeoutOption].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return description.map((p, i) => (i === at ? { ...collection, options } : p));
 }
 
 /**
