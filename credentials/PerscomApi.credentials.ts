@@ -81,6 +81,15 @@ export class PerscomApi implements ICredentialType {
 			default: 'https://api.perscom.io',
 			description: 'Change only for the staging server (https://api.staging.perscom.io), a proxy or a local simulator',
 		},
+		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			default: 100,
+			typeOptions: { minValue: 1 },
+			description:
+				'How many requests the node sends per minute with this key. PERSCOM limits API clients to 100 a minute per IP address; raise it only if PERSCOM has granted your account more.',
+		},
 	];
 
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {

@@ -77,7 +77,7 @@ export function labCredentials(lab: Lab, override: Partial<Record<CredentialType
 		flameupApi: { apiKey: FLAMEUP_TEST_KEY, baseUrl: lab.flameup.url, workspaceId: '' },
 		flashdutyApi: { appKey: FLASHDUTY_TEST_KEY, baseUrl: lab.flashduty.url },
 		flxpointApi: { apiToken: FLXPOINT_TEST_TOKEN, baseUrl: lab.flxpoint.url },
-		perscomApi: { apiKey: PERSCOM_TEST_KEY, apiVersion: 'v2', perscomId: '', baseUrl: lab.perscom.url },
+		perscomApi: { apiKey: PERSCOM_TEST_KEY, apiVersion: 'v2', perscomId: '', baseUrl: lab.perscom.url, requestsPerMinute: '1000' },
 	};
 	return (Object.keys(CREDENTIAL_REFS) as CredentialType[]).map((type) => ({
 		...CREDENTIAL_REFS[type],

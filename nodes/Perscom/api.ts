@@ -22,15 +22,15 @@ export function apiVersion(credentials: ICredentialDataDecryptedObject): string 
 
 /**
  * PERSCOM: Bearer key (a JWT), `/{version}` prefix, `X-Perscom-Id` only when set (the credential's
- * `authenticate` adds it), `Accept: application/json` always. 1,000 requests/minute per
- * authenticated user (docs/vendors/perscom.md#limits). Errors are
+ * `authenticate` adds it), `Accept: application/json` always. 100 requests/minute unless the
+ * credential says more (see requestsPerMinute; docs/vendors/perscom.md#limits). Errors are
  * `{error: {message, type, request_id, trace_id, errors?}}`, which commonErrorInfo reads.
  */
 export const perscomApi: VendorApi = {
 	vendor: 'perscom',
 	displayName: 'PERSCOM',
 	credentialType: 'perscomApi',
-	rateLimits: [{ limit: 1000, intervalMs: 60_000 }],
+	rateLimits: (credentials) => [{ limit: requestsPerMinute(credentials), intervalMs: 60_000 }],
 	secretFields: ['apiKey'],
 	secretQueryParams: ['apikey'],
 	url: (credentials, path) => `${baseUrl(credentials.baseUrl, PERSCOM_DEFAULT_BASE_URL)}/${encodeURIComponent(apiVersion(credentials))}${path}`,
@@ -54,6 +54,17 @@ export const perscomApi: VendorApi = {
 export function isUserId(key: string): boolean {
 	return /^[1-9]\d*$/.test(key);
 }
+
+/**
+ * The credential's Requests per Minute, default 100: PERSCOM's limiter runs before authentication,
+ * so API clients get its per-IP limit (docs/vendors/perscom.md#limits).
+ */
+export function requestsPerMinute(credentials: ICredentialDataDecryptedObject): number {
+	const value = Number(credentials.requestsPerMinute);
+	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : PERSCOM_DEFAULT_REQUESTS_PER_MINUTE;
+}
+
+export const PERSCOM_DEFAULT_REQUESTS_PER_MINUTE = 100;
 
 /** `/users` + suffix. */
 export function usersPath(suffix = ''): string {

@@ -8,7 +8,7 @@ const sim = new PerscomSimulator();
 let url: string;
 
 function credentials(extra: Record<string, string> = {}): Record<string, Record<string, string>> {
-	return { perscomApi: { apiKey: PERSCOM_TEST_KEY, baseUrl: url, ...extra } };
+	return { perscomApi: { apiKey: PERSCOM_TEST_KEY, baseUrl: url, requestsPerMinute: '1000', ...extra } };
 }
 
 beforeAll(async () => {
@@ -172,7 +172,7 @@ describe('PERSCOM node in the n8n engine', () => {
 			const result = await runWorkflow({
 				items: [{}],
 				nodes: [perscom({ operation: 'batchGet', ids: '2, 3, 77, linus.lovelace@example.com' })],
-				credentials: { perscomApi: { apiKey: PERSCOM_TEST_KEY, baseUrl: bareUrl } },
+				credentials: { perscomApi: { apiKey: PERSCOM_TEST_KEY, baseUrl: bareUrl, requestsPerMinute: '1000' } },
 			});
 			expect(result.error).toBeUndefined();
 			const out = result.output.PERSCOM.map((i) => i.json);
