@@ -83,7 +83,7 @@ export class RateLimiter {
 	 * reserve, every caller waits for the server's window to reset, before a 429.
 	 */
 	observe(limit: number, remaining: number, resetAt: number): void {
-		const reserve = Math.max(2, Math.ceil(limit * 0.1));
+		const reserve = Math.max(4, Math.ceil(limit * 0.25));
 		if (remaining <= reserve) this.pauseUntil(resetAt + WINDOW_MARGIN_MS);
 	}
 
