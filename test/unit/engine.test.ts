@@ -221,14 +221,24 @@ describe('throttle', () => {
 		for (let i = 1000; i < starts.length; i++) expect(starts[i] - starts[i - 1000]).toBeGreaterThanOrEqual(60_000);
 	});
 
-	test("following the server's count: near the end of what remains, every caller waits for the reset", async () => {
+	test("following the server's count: shared with other clients, every caller waits for the reset near its end", async () => {
 		const clock = fakeClock();
 		const limiter = new RateLimiter([{ limit: 120, intervalMs: 60_000 }], clock);
-		limiter.observe(120, 50, clock.t + 30_000);
-		expect(await limiter.acquire()).toBe(clock.t); // plenty left: no wait
-		limiter.observe(120, 5, clock.t + 30_000); // another worker used the rest
+		limiter.observe(120, 50, clock.t + 30_000); // 70 used, none by us: shared, but 50 left
+		expect(await limiter.acquire()).toBe(clock.t);
+		limiter.observe(120, 20, clock.t + 30_000); // down to the reserve (30)
 		const start = clock.t;
 		expect(await limiter.acquire()).toBe(start + 30_000 + WINDOW_MARGIN_MS);
+	});
+
+	test("following the server's count: alone on the key, only an exhausted count pauses", async () => {
+		const clock = fakeClock();
+		const limiter = new RateLimiter([{ limit: 120, intervalMs: 60_000 }], clock);
+		for (let i = 0; i < 100; i++) await limiter.acquire();
+		limiter.observe(120, 20, clock.t + 30_000); // the server saw what we sent
+		expect(limiter.reserve()).toBe(clock.t);
+		limiter.observe(120, 0, clock.t + 30_000);
+		expect(limiter.reserve()).toBe(clock.t + 30_000 + WINDOW_MARGIN_MS);
 	});
 
 	test('a pause (after a 429) holds every caller', async () => {

@@ -30,6 +30,9 @@ export class RateLimiter {
 
 	private pausedUntil = 0;
 
+	/** Until when the key is taken to be shared with other clients (see `observe`). */
+	private sharedUntil = 0;
+
 	private readonly keep: number;
 
 	constructor(
@@ -79,11 +82,19 @@ export class RateLimiter {
 
 	/**
 	 * Follows the server's own count (`X-RateLimit-Limit/Remaining/Reset`), which includes other
-	 * clients of the same key (other n8n workers, other tools): when what remains is down to a small
-	 * reserve, every caller waits for the server's window to reset, before a 429.
+	 * clients of the same key (other n8n workers, other tools). When the server has seen more than
+	 * this limiter sent (someone else uses the key), every caller waits for the reset once what
+	 * remains is down to a reserve of a quarter of the limit, so that clients which each follow the
+	 * count stop before a 429. Alone on the key, only an exhausted count pauses it.
 	 */
 	observe(limit: number, remaining: number, resetAt: number): void {
-		const reserve = Math.max(4, Math.ceil(limit * 0.25));
+		const now = this.clock.now();
+		if (resetAt <= now) return;
+		const longest = Math.max(...this.windows.map((w) => w.intervalMs));
+		const sentByUs = this.starts.filter((t) => t > now - longest).length;
+		// Once another client shows up, it is assumed to stay for a whole window.
+		if (limit - remaining > sentByUs + 2) this.sharedUntil = now + longest;
+		const reserve = now < this.sharedUntil ? Math.max(4, Math.ceil(limit * 0.25)) : 0;
 		if (remaining <= reserve) this.pauseUntil(resetAt + WINDOW_MARGIN_MS);
 	}
 
