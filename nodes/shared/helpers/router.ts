@@ -67,6 +67,7 @@ function withTimeoutOption(description: INodeProperties[], resource: string, ope
 		];
 	}
 	const collection = description[at];
+	if ((collection.options ?? []).some((o) => 'name' in o && o.name === timeoutOption.name)) return description;
 	const options = [...((collection.options ?? []) as INodeProperties[]), timeoutOption].sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return description.map((p, i) => (i === at ? { ...collection, options } : p));
 }
