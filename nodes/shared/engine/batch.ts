@@ -33,11 +33,15 @@ export async function fanOut<T>(keys: string[], concurrency: number, work: (key:
 /** Which failures blame a batch's data, so that splitting the batch can isolate the bad records. */
 export type SplitWhen = (error: unknown) => boolean;
 
-/** Whether two failures are the same refusal: same status, code and message (the item suffix aside). */
+/**
+ * Whether two failures are the same refusal: same status, code, field messages and vendor message
+ * (the request's own words, "when trying to create 100 users", and the item suffix aside).
+ */
 function sameRefusal(a: unknown, b: unknown): boolean {
 	const facts = (error: unknown) => {
-		const e = error as { message?: string; context?: { status?: number; code?: string } };
-		return JSON.stringify([e.context?.status, e.context?.code, (e.message ?? '').replace(/ \[item \d+\]$/, '')]);
+		const e = error as { message?: string; context?: { status?: number; code?: string; fields?: unknown } };
+		const reason = (e.message ?? '').replace(/ \[item \d+\]$/, '').replace(/ when trying to [^:]*/, '');
+		return JSON.stringify([e.context?.status, e.context?.code, e.context?.fields, reason]);
 	};
 	return facts(a) === facts(b);
 }

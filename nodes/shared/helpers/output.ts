@@ -116,6 +116,13 @@ export function writeResults<Raw extends IDataObject>(
 	return results;
 }
 
+/** Sets an error's message as written (n8n rewrites messages that mention network codes) and its `maybeStored`. */
+function withMessage(error: NodeOperationError, message: string, maybeStored: boolean): NodeOperationError {
+	error.message = message;
+	Object.assign(error.context, { maybeStored });
+	return error;
+}
+
 /** The failure's own words, without the item suffix, for a message that wraps it. */
 function cause(error: Error): string {
 	return error.message.replace(/ \[item \d+\]$/, '');
@@ -126,16 +133,14 @@ function cause(error: Error): string {
  * to check before writing it again. `maybeStored` is kept in its context (and in the error item).
  */
 export function mayBeStoredError(node: INode, error: Error, itemIndex: number, what: string, howToCheck: string): NodeOperationError {
-	const description = `The answer to the write was lost and reading ${what} back failed too, so the node cannot tell whether it was stored. ${howToCheck} before running this item again.`;
-	const copy = new NodeOperationError(node, `${what} may have been stored: ${cause(error)}${itemSuffix(itemIndex)}`, { itemIndex, description });
-	Object.assign(copy.context, { maybeStored: true });
-	return copy;
+	const description = `The answer to the write was lost, and reading the record back failed too, so the node cannot tell whether ${what.charAt(0).toLowerCase()}${what.slice(1)} was stored. ${howToCheck} before running this item again.`;
+	return withMessage(new NodeOperationError(node, 'may have been stored', { itemIndex, description }), `${what} may have been stored: ${cause(error)}${itemSuffix(itemIndex)}`, true);
 }
 
 /** The error of a record re-read after every round and not written (`outcome`: "The user 7 was not deleted"). */
 export function notStoredError(node: INode, error: Error, itemIndex: number, outcome: string): NodeOperationError {
 	const description = `The node sent it ${SETTLE_ROUNDS} times; each time the answer was lost, and reading it back showed the write had not taken effect. Try again later.`;
-	return new NodeOperationError(node, `${outcome}: ${cause(error)}${itemSuffix(itemIndex)}`, { itemIndex, description });
+	return withMessage(new NodeOperationError(node, 'not stored', { itemIndex, description }), `${outcome}: ${cause(error)}${itemSuffix(itemIndex)}`, false);
 }
 
 /**
@@ -143,12 +148,11 @@ export function notStoredError(node: INode, error: Error, itemIndex: number, out
  * it is settled by reading it back (the error is `maybeStored`).
  */
 export function unmatchedAnswerError(node: INode, vendor: string, what: string, itemIndex: number): NodeOperationError {
-	const error = new NodeOperationError(node, `${vendor}'s answer does not list ${what}${itemSuffix(itemIndex)}`, {
+	const error = new NodeOperationError(node, 'unmatched answer', {
 		itemIndex,
 		description: `The write was answered, but the answer names no record for this item. Look ${what} up before running this item again.`,
 	});
-	Object.assign(error.context, { maybeStored: true });
-	return error;
+	return withMessage(error, `${vendor}'s answer does not list ${what}${itemSuffix(itemIndex)}`, true);
 }
 
 /**
