@@ -172,6 +172,13 @@ describe('Flashduty Delete: a deletion whose answer is lost is looked up; "gone"
 		expect(accountedOnce(result, 'Flashduty', 1)).toEqual([{ deleted: true, id: a.ref_id }]);
 	});
 
+	test('the same member twice: deleted once, both items reported deleted', async () => {
+		const [a] = sim.seedSample(samplePeople(0, 1));
+		const result = await runWorkflow({ items: [{ id: a.email }, { id: a.email.toUpperCase() }], nodes: [flashduty({ operation: 'delete', id: '={{ $json.id }}' })], credentials });
+		expect(accountedOnce(result, 'Flashduty', 2).map((o) => o.deleted)).toEqual([true, true]);
+		expect(sim.count((r) => r.path === '/member/delete')).toBe(1);
+	});
+
 	test('a bad ID in item 2 with Continue On Fail off: nothing deleted', async () => {
 		const members = sim.seedSample(samplePeople(0, 3));
 		const items: IDataObject[] = members.map((m) => ({ id: String(m.member_id) }));

@@ -86,8 +86,9 @@ async function stillThere(client: VendorClient, identifier: IDataObject, itemInd
 /**
  * Delete: one POST /member/delete per item (Flashduty has no batch delete), one output
  * `{deleted: true, id}` per item; every item is read before the first request. A delete whose
- * answer is lost may have landed: the member is looked up, and "gone" is deleted. Without
- * "Continue On Fail" the first failure stops the node.
+ * answer is lost may have landed: the member is looked up, and "gone" is deleted. The same member
+ * named twice is deleted once (both items get the result). Without "Continue On Fail" the first
+ * failure stops the node.
  */
 export const execute: Operation = async function (items, client) {
 	const results = new Map<number, ItemResult>();
@@ -97,7 +98,14 @@ export const execute: Operation = async function (items, client) {
 	});
 	stopBeforeWriting(this, errors);
 	for (const [index, error] of errors) results.set(index, { error });
+	/** Results by identifier: an item naming a member an earlier item deleted gets that result, not "not found". */
+	const deletedBefore = new Map<string, ItemResult>();
 	for (const { index: i, payload } of records) {
+		const earlier = deletedBefore.get(JSON.stringify(payload.identifier));
+		if (earlier) {
+			results.set(i, { json: { ...(earlier as { json: IDataObject }).json, id: payload.key } });
+			continue;
+		}
 		const [attempt] = await writeSettled<DeleteRecord, ItemResult>([payload], {
 			write: async ([r]) => {
 				try {
@@ -112,6 +120,7 @@ export const execute: Operation = async function (items, client) {
 			notStored: (r, error) => notStoredError(this.getNode(), error, i, `The member "${clip(r.key)}" was not deleted`),
 		});
 		results.set(i, 'done' in attempt ? attempt.done : { error: attempt.error });
+		if ('done' in attempt) deletedBefore.set(JSON.stringify(payload.identifier), attempt.done);
 		if ('error' in attempt && !this.continueOnFail()) break;
 	}
 	return writeOutputs(this, items, results, 'Flashduty');
