@@ -129,4 +129,12 @@ describe('Flameup Update (PUT, idempotent)', () => {
 		expect(json).toMatchObject({ externalId: 'ext-0', firstName: 'Augusta' });
 		expect(sim.count((r) => r.method === 'PUT')).toBe(2);
 	});
+
+	test('a bad item with Continue On Fail off: no person is updated', async () => {
+		sim.seedSample(samplePeople(0, 2));
+		const items = [{ id: 'ext-0', first: 'A' }, { id: 'ext-1', first: 'B' }, { id: 'ext-1', first: '' }];
+		const result = await runWorkflow({ items, nodes: [flameup({ operation: 'update', id: '={{ $json.id }}', updateFields: { firstName: '={{ $json.first }}' } }, false)], credentials });
+		expect(result.error?.message).toMatch(/Nothing to update \[item 2\]/);
+		expect(sim.count((r) => r.method === 'PUT')).toBe(0);
+	});
 });

@@ -170,6 +170,27 @@ describe('PERSCOM Delete: a deletion whose answer is lost is read back; "gone" i
 		expect(sim.requests.length).toBeLessThanOrEqual(2);
 	});
 
+	test('the same ID twice and an answer in another order: each item gets its own ID, deleted once', async () => {
+		const users = sim.seedSample(samplePeople(0, 3));
+		const items = [...users.map((u) => ({ id: u.id })), { id: users[0].id }];
+		sim.failNext(1, { status: 200, body: { data: [...users].reverse().map((u) => ({ id: u.id, email: u.email })) }, after: true }, (r) => r.method === 'DELETE');
+		const result = await runWorkflow({ items, nodes: [perscom({ operation: 'delete', id: '={{ $json.id }}' })], credentials });
+		expect(accountedOnce(result, 'PERSCOM', 4)).toEqual(items.map((i) => ({ deleted: true, id: String(i.id) })));
+		expect((sim.requests[0].body as { resources: number[] }).resources).toEqual(users.map((u) => u.id));
+		expect(sim.users.size).toBe(0);
+	});
+
+	test('a delete refused for one reason for every ID: 3 requests, every item gets the error', async () => {
+		const users = sim.seedSample(samplePeople(0, 40));
+		const refusal = { error: { message: 'Users cannot be deleted while the roster is locked.', type: 'ValidationException' } };
+		sim.failNext(100, { status: 422, body: refusal }, (r) => r.method === 'DELETE');
+		const result = await runWorkflow({ items: users.map((u) => ({ id: u.id })), nodes: [perscom({ operation: 'delete', id: '={{ $json.id }}' })], credentials });
+		const out = accountedOnce(result, 'PERSCOM', 40);
+		expect(out.every((o) => /roster is locked/.test(String(o.error)))).toBe(true);
+		expect(sim.count((r) => r.method === 'DELETE')).toBe(3);
+		expect(sim.users.size).toBe(40);
+	});
+
 	test('a bad ID in item 3 with Continue On Fail off: nothing deleted', async () => {
 		const users = sim.seedSample(samplePeople(0, 4));
 		const items: IDataObject[] = users.map((u) => ({ id: u.id }));
