@@ -1,4 +1,5 @@
-import type { FlameupPerson, FlameupPersonPayload } from './mapping';
+import type { ItemPayload } from '../shared/helpers/parameters';
+import { flameupPerson, type FlameupPerson, type FlameupPersonPayload } from './mapping';
 import type { BatchAnswer } from './people';
 
 /**
@@ -20,33 +21,47 @@ export function createdFlags(people: FlameupPerson[], createdCount: number | und
 	return people.map((_, i) => order.includes(i));
 }
 
-function matchPerson(people: FlameupPerson[], payload: FlameupPersonPayload, position: number): FlameupPerson | undefined {
-	return (
-		people.find((p) => p.external_id === payload.userId) ??
-		(payload.email ? people.find((p) => p.email?.toLowerCase() === payload.email) : undefined) ??
-		people[position]
-	);
-}
-
-/** A person as sent, in Flameup's response shape, for a batch answer that does not list it. */
-function sentPerson(payload: FlameupPersonPayload): FlameupPerson {
-	const { traits } = payload;
-	return { ...traits, id: '', external_id: payload.userId, email: payload.email, attributes: {} } as FlameupPerson;
+/** The answer's entry for one sent person: by userId (external_id), else by email; never by position. */
+function matchPerson(people: FlameupPerson[], payload: FlameupPersonPayload): number {
+	const byId = people.findIndex((p) => p.external_id === payload.userId);
+	if (byId >= 0 || !payload.email) return byId;
+	return people.findIndex((p) => p.email?.toLowerCase() === payload.email);
 }
 
 /**
- * Each sent person's record and whether it was created, in the order sent. A person the answer
- * leaves out was still written (the call succeeded): it is given as sent, and the unmatched ones
- * get the created count the matched ones do not explain.
+ * Each sent person's record and whether it was created, in the order sent, matched by key (userId,
+ * else email), never by position; undefined for a person the answer does not list (the caller
+ * reads it back).
  */
-export function pairBatchAnswer(sent: FlameupPersonPayload[], answer: BatchAnswer): Array<{ created: boolean; person: FlameupPerson }> {
-	const people = answer.people ?? [];
+export function pairBatchAnswer(sent: FlameupPersonPayload[], answer: BatchAnswer): Array<{ created: boolean; person: FlameupPerson } | undefined> {
+	const people = (answer.people ?? []).map((p) => flameupPerson(p));
 	const flags = createdFlags(people, answer.created_count);
-	const matched = sent.map((payload, position) => matchPerson(people, payload, position));
-	let createdLeft = Math.max(0, (answer.created_count ?? 0) - matched.filter((p) => p && flags[people.indexOf(p)]).length);
-	return sent.map((payload, position) => {
-		const person = matched[position];
-		if (person) return { created: flags[people.indexOf(person)], person };
-		return { created: createdLeft-- > 0, person: sentPerson(payload) };
+	return sent.map((payload) => {
+		const at = matchPerson(people, payload);
+		return at < 0 ? undefined : { created: flags[at], person: people[at] };
 	});
+}
+
+/** Items that name the same person (the same userId), merged into one write; `indexes` are the items it serves. */
+export interface MergedPerson {
+	indexes: number[];
+	payload: FlameupPersonPayload;
+}
+
+/**
+ * Merges items with the same userId into one entry (later items' email and traits win, traits
+ * merged), so one batch never writes a person twice; every merged item gets the result.
+ */
+export function mergeSamePerson(records: Array<ItemPayload<FlameupPersonPayload>>): MergedPerson[] {
+	const byUserId = new Map<string, MergedPerson>();
+	for (const { index, payload } of records) {
+		const merged = byUserId.get(payload.userId);
+		if (!merged) {
+			byUserId.set(payload.userId, { indexes: [index], payload: { ...payload, traits: { ...payload.traits } } });
+			continue;
+		}
+		merged.indexes.push(index);
+		merged.payload = { ...merged.payload, ...payload, traits: { ...merged.payload.traits, ...payload.traits } };
+	}
+	return [...byUserId.values()];
 }

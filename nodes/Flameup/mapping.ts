@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
-import { readPersonInput, type PersonInput } from '../shared/person/input';
-import { withoutUndefined } from '../shared/engine/values';
+import { checkKeyTypes, readPersonInput, type PersonInput } from '../shared/person/input';
+import { clip, text, withoutUndefined } from '../shared/engine/values';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 import type { INode } from 'n8n-workflow';
 
@@ -32,8 +32,29 @@ export interface FlameupPersonPayload extends IDataObject {
 	traits: IDataObject;
 }
 
-/** A Flameup person as the unified person. */
-export function unifiedFromFlameup(raw: FlameupPerson): UnifiedPerson {
+const STANDARD_FIELDS = ['first_name', 'last_name', 'phone', 'avatar_url', 'timezone', 'locale'] as const;
+
+/**
+ * A person in the endpoint pages' shape (`external_id`, `first_name`..., `attributes`), also when
+ * Flameup answers in the overview's shape (`userId`, `traits{}`; docs/vendors/flameup.md#person-shapes):
+ * the overview's fields fill what the endpoint shape leaves out. Standard traits become fields, the
+ * other traits attributes.
+ */
+export function flameupPerson(raw: IDataObject): FlameupPerson {
+	const person = { ...raw } as FlameupPerson;
+	const traits = objectField(raw.traits);
+	person.external_id ??= text(raw.userId) ?? text(raw.user_id);
+	for (const field of STANDARD_FIELDS) if (person[field] === undefined && text(traits[field]) !== undefined) person[field] = text(traits[field]);
+	if (person.email === undefined && text(traits.email) !== undefined) person.email = text(traits.email);
+	const custom = Object.fromEntries(Object.entries(traits).filter(([key]) => !(STANDARD_FIELDS as readonly string[]).includes(key) && key !== 'email'));
+	if (Object.keys(custom).length > 0) person.attributes = { ...custom, ...objectField(raw.attributes) };
+	withoutUndefined(person);
+	return person;
+}
+
+/** A Flameup person (either documented shape) as the unified person. */
+export function unifiedFromFlameup(input: FlameupPerson): UnifiedPerson {
+	const raw = flameupPerson(input);
 	return unifiedPerson({
 		source: 'flameup',
 		id: raw.id,
@@ -82,6 +103,7 @@ export function standardTraits(person: PersonInput): IDataObject {
  * item without an external ID uses its email as `userId`.
  */
 export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: number): FlameupPersonPayload {
+	checkKeyTypes(node, json, itemIndex, FLAMEUP_ALIASES);
 	const person = readPersonInput(json, 'flameup', FLAMEUP_ALIASES);
 	const userId = person.externalId ?? person.email;
 	if (!userId) {
@@ -93,7 +115,7 @@ export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: numb
 		);
 	}
 	if (userId.length > 255) {
-		throw inputError(node, 'The external ID is longer than 255 characters', itemIndex, 'Flameup accepts user IDs of at most 255 characters.');
+		throw inputError(node, `The external ID "${clip(userId, 60)}" is longer than 255 characters`, itemIndex, 'Flameup accepts user IDs of at most 255 characters.');
 	}
 	const payload: FlameupPersonPayload = {
 		userId,
@@ -103,9 +125,15 @@ export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: numb
 	return payload;
 }
 
-/** Flameup answers a single write with the person, or with it wrapped as `{person}` / `{data}`. */
+/** Flameup answers a single write with the person, or with it wrapped as `{person}` / `{data}`; either person shape. */
 export function personFromBody(body: unknown): FlameupPerson {
 	const record = objectField(body);
 	const inner = objectField(record.person ?? record.data);
-	return (Object.keys(inner).length > 0 ? inner : record) as FlameupPerson;
+	return flameupPerson(Object.keys(inner).length > 0 ? inner : record);
+}
+
+/** Whether an answer to a single write holds a person with an ID (in either shape or wrapping). */
+export function isPersonAnswer(body: unknown): boolean {
+	const person = personFromBody(body);
+	return text(person.id) !== undefined || text(person.external_id) !== undefined;
 }

@@ -1,12 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerShape, objectWithArray } from '../shared/engine/answers';
 import { fanOut } from '../shared/engine/batch';
 import { paginate } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
 import { text } from '../shared/engine/values';
 import { isEmailKey } from '../shared/helpers/keys';
 import { FLAMEUP_MAX_PAGE, peoplePath } from './api';
-import { personFromBody, type FlameupPerson, type FlameupPersonPayload } from './mapping';
+import { isPersonAnswer, personFromBody, type FlameupPerson, type FlameupPersonPayload } from './mapping';
 
 /** Flameup's people API calls (docs/vendors/flameup.md): get, read by keys, list, batch upsert, create, update. */
 
@@ -78,6 +79,7 @@ export async function upsertPeopleBatch(client: VendorClient, people: FlameupPer
 		itemIndex,
 		// An upsert: sent twice, it stores the same people once.
 		idempotent: true,
+		expect: answerShape('the people written with their created and updated counts', (body) => objectWithArray(body, 'people', 'created_count', 'updated_count')),
 		action: `batch upsert ${people.length} ${people.length === 1 ? 'person' : 'people'}`,
 	});
 }
@@ -90,12 +92,29 @@ export async function upsertPeopleBatch(client: VendorClient, people: FlameupPer
 
 /** POST /people: one person, answered as stored. */
 export async function createPerson(client: VendorClient, payload: FlameupPersonPayload, itemIndex: number): Promise<FlameupPerson> {
-	const body = await client.request({ method: 'POST', path: '/people', body: payload, itemIndex, action: `create person "${payload.userId}"` });
+	// A create: sent twice, the second is refused as a conflict, so a lost answer is settled by reading the person.
+	const body = await client.request({
+		method: 'POST',
+		path: '/people',
+		body: payload,
+		itemIndex,
+		action: `create person "${payload.userId}"`,
+		idempotent: false,
+		expect: answerShape('the created person', isPersonAnswer),
+	});
 	return personFromBody(body);
 }
 
 /** PUT /people/{external ID or email}: traits merged into the person's existing ones. */
 export async function updatePerson(client: VendorClient, key: string, traits: IDataObject, itemIndex: number): Promise<FlameupPerson> {
-	const body = await client.request({ method: 'PUT', path: `/people/${encodeURIComponent(key)}`, body: { traits }, itemIndex, action: `update person "${key}"` });
+	const body = await client.request({
+		method: 'PUT',
+		path: `/people/${encodeURIComponent(key)}`,
+		body: { traits },
+		itemIndex,
+		action: `update person "${key}"`,
+		idempotent: true,
+		expect: answerShape('the updated person', isPersonAnswer),
+	});
 	return personFromBody(body);
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
-import { readPersonInput } from '../shared/person/input';
-import { text, withoutUndefined } from '../shared/engine/values';
+import { checkKeyTypes, readPersonInput } from '../shared/person/input';
+import { clip, text, withoutUndefined } from '../shared/engine/values';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 import { idNumber, idString } from './api';
 
@@ -153,7 +153,7 @@ function roleIds(node: INode, value: unknown, itemIndex: number): number[] | und
 	return list.map((entry) => {
 		const id = idNumber(text(entry) ?? '');
 		if (id === undefined) {
-			throw inputError(node, `The role ID "${String(entry)}" is not a whole number`, itemIndex, 'Give "roleIds" as an array of Flashduty role IDs, e.g. [2, 6], or a comma-separated list.');
+			throw inputError(node, `The role ID "${clip(entry)}" is not a whole number`, itemIndex, 'Give "roleIds" as an array of Flashduty role IDs, e.g. [2, 6], or a comma-separated list.');
 		}
 		return id;
 	});
@@ -161,6 +161,7 @@ function roleIds(node: INode, value: unknown, itemIndex: number): number[] | und
 
 /** Reads one Batch Upsert item: unified fields first, then Flashduty's own names. */
 export function toMemberInput(node: INode, json: IDataObject, itemIndex: number): MemberInput {
+	checkKeyTypes(node, json, itemIndex, FLASHDUTY_ALIASES);
 	const person = readPersonInput(json, 'flashduty', FLASHDUTY_ALIASES);
 	const input: MemberInput = {
 		id: person.id,
@@ -179,7 +180,7 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 	if (input.id !== undefined && idNumber(input.id) === undefined) {
 		throw inputError(
 			node,
-			`The member ID "${input.id}" is not a Flashduty ID this node can send`,
+			`The member ID "${clip(input.id)}" is not a Flashduty ID this node can send`,
 			itemIndex,
 			`Flashduty IDs are whole numbers, sent as JSON numbers; the node can send them exactly up to ${Number.MAX_SAFE_INTEGER}. Remove the "id"/"member_id" field to match the member by externalId or email instead.`,
 		);
@@ -193,14 +194,14 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 		);
 	}
 	if (input.email !== undefined && !EMAIL.test(input.email)) {
-		throw inputError(node, `"${input.email}" is not an email address`, itemIndex, 'Give a valid address such as ada@example.com, or leave "email" empty.');
+		throw inputError(node, `"${clip(input.email)}" is not an email address`, itemIndex, 'Give a valid address such as ada@example.com, or leave "email" empty.');
 	}
 	if (input.name !== undefined) {
 		const length = [...input.name].length;
 		if (length < NAME_MIN || length > NAME_MAX) {
 			throw inputError(
 				node,
-				`The member name "${input.name}" has ${length} characters; Flashduty needs ${NAME_MIN} to ${NAME_MAX}`,
+				`The member name "${clip(input.name)}" has ${length} characters; Flashduty needs ${NAME_MIN} to ${NAME_MAX}`,
 				itemIndex,
 				`Shorten or lengthen "name" (or "member_name") to ${NAME_MIN}–${NAME_MAX} characters, e.g. with an expression such as {{ $json.name.slice(0, ${NAME_MAX}) }}.`,
 			);

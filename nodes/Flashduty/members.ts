@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerShape, hasId } from '../shared/engine/answers';
 import { chunk, fanOut, unique } from '../shared/engine/batch';
 import { paginate, type PageResult } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
@@ -118,7 +119,19 @@ export async function updateMemberRoles(client: VendorClient, memberId: number, 
 export async function inviteMembers(client: VendorClient, members: IDataObject[], fromApi: boolean, itemIndex: number | undefined, action: string): Promise<FlashdutyMember[]> {
 	const body: IDataObject = { members };
 	if (fromApi) body.from = 'api';
-	const data = await client.request<{ items?: IDataObject[] } | null>({ method: 'POST', path: '/member/invite', body, itemIndex, action });
+	// Not idempotent: sent twice, the second is refused (the members exist), so a lost answer is settled by a look-up.
+	const data = await client.request<{ items?: IDataObject[] } | null>({
+		method: 'POST',
+		path: '/member/invite',
+		body,
+		itemIndex,
+		action,
+		idempotent: false,
+		expect: answerShape('the invited members with their IDs', (answer) => {
+			const list = (answer as { items?: unknown } | null)?.items;
+			return Array.isArray(list) && list.every((m) => hasId(m, 'member_id'));
+		}),
+	});
 	return (data?.items ?? []).map((raw) => withStringIds<FlashdutyMember>(raw));
 }
 
@@ -129,6 +142,8 @@ export async function deleteMember(client: VendorClient, identifier: IDataObject
 		path: '/member/delete',
 		body: force ? { ...identifier, is_force: true } : identifier,
 		itemIndex,
+		// Sent twice, the second finds no member: a lost answer is settled by looking the member up.
+		idempotent: false,
 		action: `delete member ${what}`,
 	});
 }

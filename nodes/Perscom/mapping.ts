@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
 import { text } from '../shared/engine/values';
-import { readPersonInput } from '../shared/person/input';
+import { checkKeyTypes, readPersonInput } from '../shared/person/input';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 
 /** A user as PERSCOM returns it (UserResource: id + User + label + dates; docs/vendors/perscom.md#endpoints-used). */
@@ -110,6 +110,7 @@ function booleanField(value: unknown): boolean | undefined | 'invalid' {
  * matched by email, so email is required.
  */
 export function toPerscomPayload(node: INode, json: IDataObject, itemIndex: number): PerscomUserPayload {
+	checkKeyTypes(node, json, itemIndex, PERSCOM_ALIASES);
 	const person = readPersonInput(json, 'perscom', PERSCOM_ALIASES);
 	if (!person.email) {
 		throw inputError(

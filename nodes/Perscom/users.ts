@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerShape, hasId, type AnswerShape } from '../shared/engine/answers';
 import { chunk, fanOut, unique } from '../shared/engine/batch';
 import { errorContext } from '../shared/engine/errors';
 import { paginate, type PageResult } from '../shared/engine/paginate';
@@ -35,6 +36,14 @@ function includeQs(include: string[] | undefined): IDataObject {
 function usersInAnswer(body: unknown): PerscomUser[] | undefined {
 	const data = unwrapData<unknown>(body);
 	return Array.isArray(data) ? (data as PerscomUser[]) : undefined;
+}
+
+/** A batch answer `{data: [...]}` whose users carry what pairs them with what was sent (an ID, and an email for creates). */
+function batchAnswer(what: string, withEmail: boolean): AnswerShape {
+	return answerShape(what, (body) => {
+		const users = usersInAnswer(body);
+		return !!users && users.every((u) => hasId(u) && (!withEmail || typeof u.email === 'string'));
+	});
 }
 
 /**
@@ -149,29 +158,51 @@ export async function readUsersByKeys(client: VendorClient, keys: string[], incl
 
 /** POST /{version}/users/batch `{resources: [...]}`: one transaction; the created users, as answered. */
 export async function createUsers(client: VendorClient, users: IDataObject[], itemIndex: number | undefined, what: string): Promise<PerscomUser[]> {
-	const body = await client.request({ method: 'POST', path: usersPath('/batch'), body: { resources: users }, itemIndex, action: `create ${what}` });
+	// A create: sent twice, it makes the users twice (idempotent: false), so a lost answer is settled by a search.
+	const body = await client.request({
+		method: 'POST',
+		path: usersPath('/batch'),
+		body: { resources: users },
+		itemIndex,
+		action: `create ${what}`,
+		idempotent: false,
+		expect: batchAnswer('a list of the created users with their IDs and emails', true),
+	});
 	return usersInAnswer(body) ?? [];
 }
 
 /**
- * PATCH /{version}/users/batch `{resources: {id: {...}}}`: one transaction. The updated users, or
- * undefined when the answer has no list. Orion skips IDs it no longer finds (docs/vendors/perscom.md#quirks).
+ * PATCH /{version}/users/batch `{resources: {id: {...}}}`: one transaction. The updated users. Orion skips IDs it no longer finds (docs/vendors/perscom.md#quirks).
  */
-export async function updateUsers(client: VendorClient, changes: Record<string, IDataObject>, itemIndex: number | undefined, what: string): Promise<PerscomUser[] | undefined> {
-	const body = await client.request({ method: 'PATCH', path: usersPath('/batch'), body: { resources: changes }, itemIndex, action: `update ${what}` });
-	return usersInAnswer(body);
+export async function updateUsers(client: VendorClient, changes: Record<string, IDataObject>, itemIndex: number | undefined, what: string): Promise<PerscomUser[]> {
+	const body = await client.request({
+		method: 'PATCH',
+		path: usersPath('/batch'),
+		body: { resources: changes },
+		itemIndex,
+		action: `update ${what}`,
+		idempotent: true,
+		expect: batchAnswer('a list of the updated users with their IDs', false),
+	});
+	return usersInAnswer(body) ?? [];
 }
 
 /** DELETE /{version}/users/{id}. */
 export async function deleteUser(client: VendorClient, id: number, itemIndex: number): Promise<void> {
-	await client.request({ method: 'DELETE', path: usersPath(`/${id}`), itemIndex, action: `delete user ${id}` });
+	await client.request({ method: 'DELETE', path: usersPath(`/${id}`), itemIndex, action: `delete user ${id}`, idempotent: false });
 }
 
 /**
- * DELETE /{version}/users/batch `{resources: [ids]}`: one transaction. The users deleted, or
- * undefined when the answer has no list (Orion deletes only the IDs it finds: docs/vendors/perscom.md#quirks).
+ * DELETE /{version}/users/batch `{resources: [ids]}`: one transaction. The users deleted (Orion deletes only the IDs it finds: docs/vendors/perscom.md#quirks).
  */
-export async function deleteUsers(client: VendorClient, ids: number[]): Promise<PerscomUser[] | undefined> {
-	const body = await client.request({ method: 'DELETE', path: usersPath('/batch'), body: { resources: ids }, action: `delete ${ids.length} users` });
-	return usersInAnswer(body);
+export async function deleteUsers(client: VendorClient, ids: number[]): Promise<PerscomUser[]> {
+	const body = await client.request({
+		method: 'DELETE',
+		path: usersPath('/batch'),
+		body: { resources: ids },
+		action: `delete ${ids.length} users`,
+		idempotent: false,
+		expect: batchAnswer('a list of the deleted users with their IDs', false),
+	});
+	return usersInAnswer(body) ?? [];
 }

@@ -200,6 +200,8 @@ export interface FlashdutySimOptions extends SimOptions {
 	keys?: Record<string, number>;
 	/** Seconds to put in `Retry-After` on 429s. Not documented by Flashduty, so off by default. */
 	retryAfterSeconds?: number;
+	/** Invitations per account and day (docs/vendors/flashduty.md#limits: 200). */
+	dailyInvites?: number;
 }
 
 function rules(keys: Map<string, number>, options: FlashdutySimOptions): VendorRules {
@@ -246,12 +248,19 @@ export class FlashdutySimulator extends SimServer {
 
 	private nextId = 2476444212131;
 
+	/** Invitations per account and day; an invite past it is refused whole (docs/vendors/flashduty.md#limits). */
+	dailyInvites: number;
+
+	/** Invitations made, by `account:day` (days of China, UTC+8, on the simulator's clock). */
+	readonly invitedToday = new Map<string, number>();
+
 	private clockSeconds = 1_700_000_000;
 
 	constructor(options: FlashdutySimOptions = {}) {
 		const keys = new Map(Object.entries(options.keys ?? { [FLASHDUTY_TEST_KEY]: FLASHDUTY_ACCOUNT_ID }));
 		super(rules(keys, options), options);
 		this.keys = keys;
+		this.dailyInvites = options.dailyInvites ?? 200;
 		const post = (path: string, handler: (req: SimRequest, account: number) => SimResponse) =>
 			this.route('POST', path, (req) => {
 				const type = String(req.headers['content-type'] ?? '');
@@ -360,6 +369,12 @@ export class FlashdutySimulator extends SimServer {
 		if (bad) return bad;
 		const body = req.body as { members: Array<Record<string, unknown>>; from?: string };
 		const existing = this.inAccount(account);
+		const day = `${account}:${this.inviteDay()}`;
+		const used = this.invitedToday.get(day) ?? 0;
+		// The live answer to the cap is not documented: a 400 that names the daily limit (docs/vendors/flashduty.md#limits).
+		if (used + body.members.length > this.dailyInvites) {
+			return this.fail('BadRequest', `The daily invitation limit is reached: at most ${this.dailyInvites} members can be invited per day (${used} invited today)`);
+		}
 		const seen = new Set<string>();
 		for (const [i, entry] of body.members.entries()) {
 			const email = typeof entry.email === 'string' ? entry.email.toLowerCase() : '';
@@ -372,7 +387,12 @@ export class FlashdutySimulator extends SimServer {
 				if (seen.has(key) || existing.some((m) => m[kind] === value)) return this.fail('InvalidParameter', `members[${i}].${kind} "${value}" is already used by a member`);
 				seen.add(key);
 			}
+			// Member names are unique per account (docs/vendors/flashduty.md#quirks).
+			const name = typeof entry.member_name === 'string' ? entry.member_name : '';
+			if (name && (seen.has(`name:${name}`) || existing.some((m) => m.member_name === name))) return this.fail('InvalidParameter', `members[${i}].member_name "${name}" is already used by a member`);
+			seen.add(`name:${name}`);
 		}
+		this.invitedToday.set(day, used + body.members.length);
 		const items = body.members.map((entry) => {
 			const now = this.tick();
 			const email = typeof entry.email === 'string' ? entry.email.toLowerCase() : '';
@@ -453,6 +473,11 @@ export class FlashdutySimulator extends SimServer {
 		this.members.delete(member.member_id);
 		this.referenced.delete(member.member_id);
 		return this.ok({});
+	}
+
+	/** Today's number on the simulator's clock, counted in China's days (UTC+8). */
+	private inviteDay(): number {
+		return Math.floor((this.now() + 8 * 3_600_000) / 86_400_000);
 	}
 
 	private newId(): number {

@@ -1,6 +1,6 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
-import { chunk, fanOut, sendBisectingRejects, sendInBatches } from '../../nodes/shared/engine/batch';
+import { chunk, fanOut, sendBisectingRejects, sendInBatches, writeSettled, type Attempt } from '../../nodes/shared/engine/batch';
 import { inputError } from '../../nodes/shared/engine/errors';
 import type { VendorApi } from '../../nodes/shared/engine/vendor';
 import { keysToRead, readItemKeyLists, readItemKeys } from '../../nodes/shared/helpers/keys';
@@ -40,6 +40,57 @@ const api = {
 type Raw = IDataObject & { id: string; email: string };
 const toUnified = (raw: Raw) => unifiedPerson({ source: 'flameup', id: raw.id, email: raw.email });
 
+function maybeStored(message = 'answer lost'): NodeApiError {
+	const error = rejected(502, message);
+	Object.assign(error.context, { maybeStored: true });
+	return error;
+}
+
+describe('writeSettled', () => {
+	const steps = (stored: Set<number>, lose: (n: number, round: number) => boolean, calls: number[][]) => {
+		let round = 0;
+		return {
+			write: async (batch: number[]): Promise<Array<Attempt<number, string>>> => {
+				round++;
+				calls.push(batch);
+				return batch.map((n) => {
+					stored.add(n);
+					return lose(n, round) ? { record: n, error: maybeStored() } : { record: n, done: `stored ${n}` };
+				});
+			},
+			reread: async (batch: number[]) => new Map(batch.filter((n) => stored.has(n)).map((n): [number, string] => [n, `found ${n}`])),
+			unsettled: (n: number) => new Error(`${n} may have been stored`),
+			notStored: (n: number) => new Error(`${n} was not stored`),
+		};
+	};
+
+	it('reads back what may have landed and never sends it again', async () => {
+		const calls: number[][] = [];
+		const out = await writeSettled([1, 2, 3], steps(new Set(), (n) => n === 2, calls));
+		expect(out.map((a) => ('done' in a ? a.done : a.error.message)).sort()).toEqual(['found 2', 'stored 1', 'stored 3']);
+		expect(calls).toEqual([[1, 2, 3]]);
+	});
+
+	it('sends again only what the read-back does not find, for at most three rounds', async () => {
+		const calls: number[][] = [];
+		const stored = new Set<number>();
+		const base = steps(stored, () => true, calls);
+		const out = await writeSettled([1, 2], { ...base, write: async (batch) => (calls.push(batch), batch.map((n) => ({ record: n, error: maybeStored() }))) });
+		expect(calls).toEqual([[1, 2], [1, 2], [1, 2]]);
+		expect(out.map((a) => ('error' in a ? a.error.message : a.done))).toEqual(['1 was not stored', '2 was not stored']);
+	});
+
+	it('a failed read-back leaves an error saying the record may have been stored', async () => {
+		const out = await writeSettled([1], {
+			...steps(new Set(), () => true, []),
+			reread: async () => {
+				throw new Error('down');
+			},
+		});
+		expect(out.map((a) => ('error' in a ? a.error.message : a.done))).toEqual(['1 may have been stored']);
+	});
+});
+
 describe('sendBisectingRejects', () => {
 	it('sends a clean batch once', async () => {
 		const calls: number[][] = [];
@@ -60,8 +111,23 @@ describe('sendBisectingRejects', () => {
 			(n, e) => `error ${n}: ${e.message}`,
 		);
 		expect(out).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4', 'ok 5', 'error 6: record 6 is invalid', 'ok 7', 'ok 8']);
-		// 8 → [1-4] ok, [5-8] → [5,6] → [5] ok, [6] bad; [7,8] ok
-		expect(calls).toEqual([[1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4], [5, 6, 7, 8], [5, 6], [5], [6], [7, 8]]);
+		// 8 → [1-4] ok, [5-8] → [5,6] and [7,8] (both halves sent, to tell a systemic refusal) → [5] ok, [6] bad
+		expect(calls).toEqual([[1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4], [5, 6, 7, 8], [5, 6], [7, 8], [5], [6]]);
+	});
+
+	it('a batch refused for the same reason for every record costs two more requests, not 199', async () => {
+		let calls = 0;
+		const records = Array.from({ length: 100 }, (_, i) => i);
+		const out = await sendBisectingRejects(
+			records,
+			async () => {
+				calls++;
+				throw rejected(422, 'the account cannot take new users');
+			},
+			(n, e) => `error ${n}: ${e.message}`,
+		);
+		expect(out).toEqual(records.map((n) => `error ${n}: the account cannot take new users`));
+		expect(calls).toBe(3);
 	});
 
 	it('does not split for failures that do not blame the data: every record gets the error', async () => {

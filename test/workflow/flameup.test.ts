@@ -120,15 +120,19 @@ describe('Flameup: Batch Upsert', () => {
 		expect(sim.statusCounts.get(200)).toBe(3);
 	}, 60_000);
 
-	test('a batch response that lists no people still gives one output per item, split by the counts', async () => {
+	test('a batch response that lists no people is not an answer: the upsert is sent again and every item is paired by key', async () => {
+		// Before the fault model, such an answer was paired by position and split by the counts; now it is
+		// retried (the upsert is idempotent), and the real answer pairs each item by userId.
 		sim.failNext(1, { status: 200, body: { created_count: 2, updated_count: 1 } });
 		const result = await runWorkflow({ items: unified(0, 3), nodes: [flameup({ operation: 'batchUpsert' })], credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.output.Flameup.map((i) => [i.json.externalId, i.json.email, i.json.action, i.pairedItem])).toEqual([
 			['ext-0', 'ada.lovelace@example.com', 'created', { item: 0 }],
 			['ext-1', 'grace.lovelace@example.com', 'created', { item: 1 }],
-			['ext-2', 'alan.lovelace@example.com', 'updated', { item: 2 }],
+			['ext-2', 'alan.lovelace@example.com', 'created', { item: 2 }],
 		]);
+		expect(sim.count((r) => r.path === '/people/batch')).toBe(2);
+		expect(sim.people.size).toBe(3);
 	});
 
 	test('under Continue On Fail a bad item yields one error item for itself; the others land', async () => {

@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(async () => await sim.stop());
 beforeEach(() => {
 	sim.members.clear();
+	sim.invitedToday.clear();
 	sim.referenced.clear();
 	sim.clearLog();
 	sim.resetRateLimits();

@@ -103,6 +103,16 @@ export function batchSizeOption(maxBatchSize: number, note: string): INodeProper
 	};
 }
 
+/** Options > Timeout: seconds each request may take, answer included (the engine reads `options.timeout`). */
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	default: 30,
+	typeOptions: { minValue: 1 },
+	description: 'Seconds each request may take, its answer included, before it counts as failed. A write that timed out is read back before it is sent again.',
+};
+
 /** The note shown above Batch Upsert: how items are mapped. */
 export function upsertNotice(resource: string, text: string): INodeProperties {
 	return {

@@ -21,3 +21,9 @@ export function withoutUndefined<T extends object>(record: T): T {
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
+
+/** Text for a message, cut to `max` characters (long input values never flood an error). */
+export function clip(value: unknown, max = 200): string {
+	const textual = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	return textual.length > max ? `${textual.slice(0, max)}…` : textual;
+}

@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { SETTLE_ROUNDS } from '../engine/batch';
 import { itemSuffix, type ApiErrorContext } from '../engine/errors';
 import type { UnifiedPerson } from '../person/unified';
 
@@ -47,6 +48,7 @@ export function errorItem(error: Error, itemIndex: number, extra: IDataObject = 
 		if (code) json.code = code;
 		if (requestId) json.requestId = requestId;
 		if (fields) json.fields = fields as IDataObject;
+		if ((error.context as ApiErrorContext).maybeStored) json.maybeStored = true;
 	}
 	return { json, pairedItem: { item: itemIndex } };
 }
@@ -112,4 +114,53 @@ export function writeResults<Raw extends IDataObject>(
 		results.set(outcome.index, { json: { ...shapeRecord(outcome.record, simplify, toUnified), action: outcome.action } });
 	}
 	return results;
+}
+
+/** Sets an error's message as written (n8n rewrites messages that mention network codes) and its `maybeStored`. */
+function withMessage(error: NodeOperationError, message: string, maybeStored: boolean): NodeOperationError {
+	error.message = message;
+	Object.assign(error.context, { maybeStored });
+	return error;
+}
+
+/** The failure's own words, without the item suffix, for a message that wraps it. */
+function cause(error: Error): string {
+	return error.message.replace(/ \[item \d+\]$/, '');
+}
+
+/**
+ * The error of a record whose write may have landed and could not be read back: says so, and how
+ * to check before writing it again. `maybeStored` is kept in its context (and in the error item).
+ */
+export function mayBeStoredError(node: INode, error: Error, itemIndex: number, what: string, howToCheck: string): NodeOperationError {
+	const description = `The answer to the write was lost, and reading the record back failed too, so the node cannot tell whether ${what.charAt(0).toLowerCase()}${what.slice(1)} was stored. ${howToCheck} before running this item again.`;
+	return withMessage(new NodeOperationError(node, 'may have been stored', { itemIndex, description }), `${what} may have been stored: ${cause(error)}${itemSuffix(itemIndex)}`, true);
+}
+
+/** The error of a record re-read after every round and not written (`outcome`: "The user 7 was not deleted"). */
+export function notStoredError(node: INode, error: Error, itemIndex: number, outcome: string): NodeOperationError {
+	const description = `The node sent it ${SETTLE_ROUNDS} times; each time the answer was lost, and reading it back showed the write had not taken effect. Try again later.`;
+	return withMessage(new NodeOperationError(node, 'not stored', { itemIndex, description }), `${outcome}: ${cause(error)}${itemSuffix(itemIndex)}`, false);
+}
+
+/**
+ * An answer that does not list a record the write sent: the write may still have stored it, so
+ * it is settled by reading it back (the error is `maybeStored`).
+ */
+export function unmatchedAnswerError(node: INode, vendor: string, what: string, itemIndex: number): NodeOperationError {
+	const error = new NodeOperationError(node, 'unmatched answer', {
+		itemIndex,
+		description: `The write was answered, but the answer names no record for this item. Look ${what} up before running this item again.`,
+	});
+	return withMessage(error, `${vendor}'s answer does not list ${what}${itemSuffix(itemIndex)}`, true);
+}
+
+/**
+ * With "Continue On Fail" off, an item that cannot be written stops the node before the first
+ * write (the lowest item first), so no run fails with some items written and their outputs lost.
+ */
+export function stopBeforeWriting(ctx: IExecuteFunctions, errors: Iterable<[number, Error]>): void {
+	if (ctx.continueOnFail()) return;
+	const first = [...errors].sort((a, b) => a[0] - b[0])[0];
+	if (first) throw errorForItem(ctx, first[1], first[0]);
 }

@@ -1,7 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { inputError } from '../engine/errors';
 
 import type { VendorName } from '../engine/vendor';
-import { text } from '../engine/values';
+import { clip, text } from '../engine/values';
 import { joinName, normalizeEmail, splitName } from './unified';
 
 /** A person to write, read from an input item: unified names first, then the vendor's own. */
@@ -47,4 +49,27 @@ export function readPersonInput(json: IDataObject, vendor: VendorName, aliases: 
 		if (name) out.name = name;
 	}
 	return out;
+}
+
+/** Unified fields that name a record; a vendor adds its own names for them (aliases of id, externalId, email). */
+const KEY_FIELDS = ['id', 'externalId', 'email'];
+
+/**
+ * Refuses a boolean, object or array where an item's email or ID belongs (`true` would otherwise be
+ * written as the text "true"): an input error for that item. Checks the unified key fields and the
+ * vendor's aliases of them.
+ */
+export function checkKeyTypes(node: INode, json: IDataObject, itemIndex: number, aliases: Record<string, InputField>): void {
+	const fields = [...KEY_FIELDS, ...Object.entries(aliases).filter(([, field]) => KEY_FIELDS.includes(field)).map(([name]) => name)];
+	for (const field of fields) {
+		const value = json[field];
+		if (value === undefined || value === null || typeof value === 'string' || typeof value === 'number') continue;
+		const kind = Array.isArray(value) ? 'an array' : typeof value === 'boolean' ? 'a boolean' : `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
+		throw inputError(
+			node,
+			`The field "${field}" is ${kind} (${clip(value, 60)}), not text`,
+			itemIndex,
+			`"${field}" names the record, so it must be text or a number. Map the right value to it, e.g. with an expression such as {{ $json.${field} }} on the field that holds it.`,
+		);
+	}
 }

@@ -1,11 +1,13 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { showFor, simplifyField } from '../../../shared/descriptions/common';
-import { text } from '../../../shared/engine/values';
-import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { showFor, simplifyField, timeoutOption } from '../../../shared/descriptions/common';
+import { writeSettled } from '../../../shared/engine/batch';
+import { clip, text } from '../../../shared/engine/values';
+import { forEachItem, mayBeStoredError, notStoredError, shapeRecord, stopBeforeWriting } from '../../../shared/helpers/output';
+import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
-import { toFlameupPayload, unifiedFromFlameup } from '../../mapping';
-import { createPerson } from '../../people';
+import { toFlameupPayload, unifiedFromFlameup, type FlameupPerson, type FlameupPersonPayload } from '../../mapping';
+import { createPerson, getPerson } from '../../people';
 import { customTraits, personFields } from './fields';
 
 export const description: INodeProperties[] = [
@@ -36,19 +38,53 @@ export const description: INodeProperties[] = [
 		options: personFields,
 	},
 	simplifyField('person', ['create']),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: showFor('person', ['create']),
+		options: [timeoutOption],
+	},
 ];
 
-/** Create: POST /people for each input item; the person as stored. */
+/**
+ * Create: POST /people for each input item; the person as stored. Every item is read before the
+ * first request. A create whose answer is lost may have landed: the person is read back by its
+ * userId (GET /people/{userId}) and created again only when it is not there.
+ */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
+	const { records, errors } = readItemPayloads(items, (_json, i): FlameupPersonPayload => {
 		const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 		const { traits, ...standard } = fields;
-		const payload = toFlameupPayload(
+		return toFlameupPayload(
 			this.getNode(),
 			{ ...standard, externalId: text(this.getNodeParameter('userId', i)), email: this.getNodeParameter('email', i, ''), traits: customTraits(traits, i, this.getNode()) },
 			i,
 		);
-		const person = await createPerson(client, payload, i);
-		return shapeRecord(person, this.getNodeParameter('simplify', i, true) as boolean, unifiedFromFlameup);
+	});
+	stopBeforeWriting(this, errors);
+	const payloads = new Map(records.map((r) => [r.index, r.payload]));
+	return await forEachItem(this, items, async (i) => {
+		const payload = payloads.get(i);
+		if (!payload) throw errors.get(i) as Error;
+		const [attempt] = await writeSettled<FlameupPersonPayload, FlameupPerson>([payload], {
+			write: async ([p]) => {
+				try {
+					return [{ record: p, done: await createPerson(client, p, i) }];
+				} catch (error) {
+					return [{ record: p, error: error as Error }];
+				}
+			},
+			reread: async ([p]) => {
+				const person = await getPerson(client, p.userId);
+				return new Map(person ? [[p, person]] : []);
+			},
+			unsettled: (p, error) => mayBeStoredError(this.getNode(), error, i, `The person "${clip(p.userId)}"`, 'Look the person up with Get'),
+			notStored: (p, error) => notStoredError(this.getNode(), error, i, `The person "${clip(p.userId)}" was not created`),
+		});
+		if ('error' in attempt) throw attempt.error;
+		return shapeRecord(attempt.done, this.getNodeParameter('simplify', i, true) as boolean, unifiedFromFlameup);
 	});
 };

@@ -3,7 +3,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { idField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
 import { readKey } from '../../../shared/helpers/keys';
-import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { forEachItem, shapeRecord, stopBeforeWriting } from '../../../shared/helpers/output';
+import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { readPersonInput } from '../../../shared/person/input';
 import { standardTraits, unifiedFromFlameup } from '../../mapping';
@@ -24,16 +25,24 @@ export const description: INodeProperties[] = [
 	simplifyField('person', ['update']),
 ];
 
-/** Update: PUT /people/{external ID or email} for each input item; traits merge into the existing ones. */
+/** Update: PUT /people/{external ID or email} for each input item (every item read before the first request); traits merge into the existing ones. */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
+	const { records, errors } = readItemPayloads(items, (_json, i) => {
 		const id = readKey(this, 'id', i, 'person ID or email');
 		const { traits, ...standard } = this.getNodeParameter('updateFields', i, {}) as IDataObject;
 		const merged = { ...customTraits(traits, i, this.getNode()), ...standardTraits(readPersonInput(standard, 'flameup', {})) };
 		if (Object.keys(merged).length === 0) {
 			throw inputError(this.getNode(), 'Nothing to update', i, 'Add at least one field under Update Fields.');
 		}
-		const person = await updatePerson(client, id, merged, i);
+		return { id, merged };
+	});
+	stopBeforeWriting(this, errors);
+	const updates = new Map(records.map((r) => [r.index, r.payload]));
+	return await forEachItem(this, items, async (i) => {
+		const update = updates.get(i);
+		if (!update) throw errors.get(i) as Error;
+		// PUT merges traits: sent twice it has the effect of once, so the engine may retry it.
+		const person = await updatePerson(client, update.id, update.merged, i);
 		return shapeRecord(person, this.getNodeParameter('simplify', i, true) as boolean, unifiedFromFlameup);
 	});
 };

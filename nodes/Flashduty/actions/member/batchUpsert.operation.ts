@@ -1,16 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
-import { fanOut, sendInBatches } from '../../../shared/engine/batch';
+import { batchSizeOption, showFor, simplifyField, timeoutOption, upsertNotice } from '../../../shared/descriptions/common';
+import { fanOut, sendInBatches, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../../../shared/engine/errors';
 import type { VendorClient } from '../../../shared/engine/request';
-import { writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
+import { clip } from '../../../shared/engine/values';
+import { mayBeStoredError, notStoredError, stopBeforeWriting, unmatchedAnswerError, writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
 import { readBatchSize, readItemPayloads, type ItemPayload } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
-import { FLASHDUTY_MAX_INVITE, idNumber } from '../../api';
+import { FLASHDUTY_MAX_INVITE, FLASHDUTY_MAX_PAGE, idNumber } from '../../api';
 import { loadMemberDirectory, type MemberDirectory } from '../../directory';
 import { invitePayload, memberUpdates, rolesChanged, toMemberInput, unifiedFromFlashduty, type FlashdutyMember, type MemberInput } from '../../mapping';
-import { inviteMembers, updateMemberInfo, updateMemberRoles } from '../../members';
+import { DAILY_INVITES, dailyCapError, defaultNames, invitedMember, isDailyCapRefusal } from '../../invitations';
+import { findMemberByEmail, inviteMembers, listMembersPage, updateMemberInfo, updateMemberRoles } from '../../members';
 
 export const description: INodeProperties[] = [
 	upsertNotice(
@@ -35,6 +37,7 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to send from: "api" with invites: where the account has member invitations turned off (a setting Flashduty enables on request), new members are created enabled and verified, and no invitation email is sent',
 			},
+			timeoutOption,
 		],
 	},
 ];
@@ -45,9 +48,9 @@ type Outcome = WriteOutcome<FlashdutyMember>;
 /** How many member updates (one request each) may wait on the throttle at once. */
 const UPDATE_CONCURRENCY = 5;
 
-/** How an item names its member in messages. */
+/** How an item names its member in messages (cut to 200 characters). */
 function describeMember(input: MemberInput): string {
-	return input.email ?? input.externalId ?? input.id ?? input.phone ?? 'member';
+	return clip(input.email ?? input.externalId ?? input.id ?? input.phone ?? 'member');
 }
 
 /**
@@ -66,10 +69,13 @@ function memberIdentifier(member: FlashdutyMember): IDataObject | undefined {
 function cannotInvite(ctx: IExecuteFunctions, directory: MemberDirectory, { payload: input, index }: MemberRecord): Error | undefined {
 	if (input.id) {
 		const where = directory.complete ? '' : ' among the first 10,000 members the API lets the node read';
-		return inputError(ctx.getNode(), `No Flashduty member has the ID "${input.id}"${where}`, index, 'Check the ID, or remove "id"/"member_id" from the item so that it is matched by externalId or email (and invited when nothing matches).');
+		return inputError(ctx.getNode(), `No Flashduty member has the ID "${clip(input.id)}"${where}`, index, 'Check the ID, or remove "id"/"member_id" from the item so that it is matched by externalId or email (and invited when nothing matches).');
 	}
 	if (!input.email && !input.phone) {
-		return inputError(ctx.getNode(), `No Flashduty member has the externalId "${input.externalId}", and the item has no email or phone to invite one`, index, 'Add an "email" (or "phone") to the item so that a new member can be invited.');
+		return inputError(ctx.getNode(), `No Flashduty member has the externalId "${clip(input.externalId)}", and the item has no email or phone to invite one`, index, 'Add an "email" (or "phone") to the item so that a new member can be invited.');
+	}
+	if (!input.email && !input.name) {
+		return inputError(ctx.getNode(), `A member invited by phone (${clip(input.phone)}) needs a name`, index, 'Flashduty requires "member_name" when it invites by phone (a name is made from the email only when there is one). Give the item a "name".');
 	}
 	return undefined;
 }
@@ -102,33 +108,34 @@ async function updateMember(ctx: IExecuteFunctions, client: VendorClient, { payl
 	return { index, action: 'updated', record: stored };
 }
 
-/** Invites one batch (at most 20) and pairs each created member with its item. */
-async function inviteBatch(client: VendorClient, batch: MemberRecord[], fromApi: boolean): Promise<Outcome[]> {
+/** Invites one batch (at most 20); each item is paired with its member by name (unique per account), never by position. */
+async function inviteBatch(ctx: IExecuteFunctions, client: VendorClient, batch: MemberRecord[], fromApi: boolean): Promise<Array<Attempt<MemberRecord, FlashdutyMember>>> {
 	const itemIndex = batch.length === 1 ? batch[0].index : undefined;
 	const action = batch.length === 1 ? `invite member "${describeMember(batch[0].payload)}"` : `invite ${batch.length} members`;
 	const created = await inviteMembers(client, batch.map((r) => invitePayload(r.payload)), fromApi, itemIndex, action);
-	const used = new Set<number>();
-	return batch.map(({ payload: input, index }, position): Outcome => {
-		// The answer lists the new members in the order sent; the name confirms the pairing.
-		let at = created.length === batch.length && (!input.name || created[position].member_name === input.name) ? position : -1;
-		if (at < 0) at = created.findIndex((m, i) => !used.has(i) && input.name !== undefined && m.member_name === input.name);
-		if (at < 0 || used.has(at) || !created[at].member_id) {
-			return { index, error: new Error(`Flashduty did not return the invited member "${describeMember(input)}" in its answer; check the member list before running again`) };
-		}
-		used.add(at);
-		const entry = invitePayload(input);
-		const member: FlashdutyMember = { member_id: created[at].member_id, member_name: created[at].member_name ?? input.name };
+	return batch.map((record) => {
+		const answered = invitedMember(created, record.payload.name as string);
+		if (!answered) return { record, error: unmatchedAnswerError(ctx.getNode(), 'Flashduty', `the invited member "${describeMember(record.payload)}"`, record.index) };
+		const member: FlashdutyMember = { member_id: answered.member_id, member_name: answered.member_name };
+		const entry = invitePayload(record.payload);
 		for (const field of ['email', 'phone', 'country_code', 'locale', 'time_zone', 'ref_id'] as const) {
 			if (entry[field] !== undefined) member[field] = entry[field] as string;
 		}
-		if (input.roleIds) member.account_role_ids = input.roleIds;
-		return { index, action: 'created', record: member };
+		if (record.payload.roleIds) member.account_role_ids = record.payload.roleIds;
+		return { record, done: member };
 	});
+}
+
+/** The member an invite created, looked up by email, else by phone (an exact match in /member/list); undefined when absent. */
+async function findInvited(client: VendorClient, { payload: input, index }: MemberRecord): Promise<FlashdutyMember | undefined> {
+	if (input.email) return await findMemberByEmail(client, input.email, index);
+	const page = await listMembersPage(client, { p: 1, limit: FLASHDUTY_MAX_PAGE, query: input.phone }, `find member "${describeMember(input)}"`, index);
+	return page.items.length === 1 ? page.items[0] : page.items.find((m) => m.member_name === input.name);
 }
 
 /** Only a refusal of the data is worth splitting an invite batch for (not NoLicense, AccessDenied...). */
 function isRefusedData(error: unknown): boolean {
-	return isValidationError(error) && ['InvalidParameter', 'BadRequest'].includes(errorContext(error).code ?? '');
+	return isValidationError(error) && ['InvalidParameter', 'BadRequest'].includes(errorContext(error).code ?? '') && !isDailyCapRefusal(error);
 }
 
 /**
@@ -176,13 +183,49 @@ export const execute: Operation = async function (items, client) {
 		toInvite.push(record);
 	}
 
+	// Flashduty allows 200 invitations a day: the ones past that are refused before anything is sent.
+	for (const record of toInvite.splice(DAILY_INVITES)) outcomes.push({ index: record.index, error: dailyCapError(this.getNode(), record.index, Date.now()) });
+	stopBeforeWriting(this, outcomes.flatMap((o): Array<[number, Error]> => ('error' in o ? [[o.index, o.error]] : [])));
+	const names = defaultNames(
+		toInvite.map((r) => r.payload),
+		directory.byId.values(),
+		records.flatMap((r) => (r.payload.name ? [r.payload.name] : [])),
+	);
+	const invites = toInvite.map((r): MemberRecord => ({ ...r, payload: { ...r.payload, name: r.payload.name ?? names.get(r.payload) } }));
+
 	const updated = await fanOut(
 		toUpdate.map((_, i) => String(i)),
 		UPDATE_CONCURRENCY,
 		async (i) => await updateMember(this, client, toUpdate[Number(i)].record, toUpdate[Number(i)].member),
 	);
 	outcomes.push(...updated.values());
-	outcomes.push(...(await sendInBatches(toInvite, batchSize, async (batch) => await inviteBatch(client, batch, fromApi), (record, error): Outcome => ({ index: record.index, error }), isRefusedData)));
+	// An invite whose answer is lost may have landed: the member is looked up, and invited again only when absent.
+	let capRefusal: Error | undefined;
+	const invited = await writeSettled<MemberRecord, FlashdutyMember>(invites, {
+		write: async (pending) =>
+			await sendInBatches<MemberRecord, Attempt<MemberRecord, FlashdutyMember>>(
+				pending,
+				batchSize,
+				async (batch) =>
+					capRefusal
+						? batch.map((record) => ({ record, error: dailyCapError(this.getNode(), record.index, Date.now(), capRefusal?.message) }))
+						: await inviteBatch(this, client, batch, fromApi),
+				(record, error) => {
+					if (!isDailyCapRefusal(error)) return { record, error };
+					// Today's invitations are used up: no later batch is sent.
+					capRefusal = error;
+					return { record, error: dailyCapError(this.getNode(), record.index, Date.now(), error.message) };
+				},
+				isRefusedData,
+			),
+		reread: async (pending) => {
+			const found = await fanOut(pending.map((_, i) => String(i)), UPDATE_CONCURRENCY, async (i) => await findInvited(client, pending[Number(i)]));
+			return new Map([...found].flatMap(([i, member]): Array<[MemberRecord, FlashdutyMember]> => (member ? [[pending[Number(i)], member]] : [])));
+		},
+		unsettled: (r, error) => mayBeStoredError(this.getNode(), error, r.index, `The member "${describeMember(r.payload)}"`, 'Look the member up with Get (by email) or in the Flashduty console'),
+		notStored: (r, error) => notStoredError(this.getNode(), error, r.index, `The member "${describeMember(r.payload)}" was not invited`),
+	});
+	outcomes.push(...invited.map((a): Outcome => ('done' in a ? { index: a.record.index, action: 'created', record: a.done } : { index: a.record.index, error: a.error })));
 
 	return writeOutputs(this, items, writeResults(this, outcomes, unifiedFromFlashduty), 'Flashduty');
 };

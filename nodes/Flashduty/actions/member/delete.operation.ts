@@ -1,13 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idField, showFor } from '../../../shared/descriptions/common';
+import { idField, showFor, timeoutOption } from '../../../shared/descriptions/common';
+import { writeSettled } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
-import { text } from '../../../shared/engine/values';
+import type { VendorClient } from '../../../shared/engine/request';
+import { clip, text } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
-import { writeOutputs, type ItemResult } from '../../../shared/helpers/output';
+import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
+import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { idNumber } from '../../api';
-import { deleteMember } from '../../members';
+import { loadMemberDirectory } from '../../directory';
+import { deleteMember, findMemberByEmail, readPersonsById } from '../../members';
 
 export const description: INodeProperties[] = [
 	idField('member', ['delete'], 'Member ID, Email or External ID', 'The member to delete: its ID, its email, or its external ID (ref_id); see Match By'),
@@ -40,6 +44,7 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to delete the member even when schedules or escalation rules still name it (is_force). Without it, Flashduty refuses with ReferenceExist.',
 			},
+			timeoutOption,
 		],
 	},
 ];
@@ -55,7 +60,7 @@ function deleteIdentifier(ctx: IExecuteFunctions, key: string, itemIndex: number
 	if (id === undefined) {
 		throw inputError(
 			ctx.getNode(),
-			/^\d+$/.test(key) ? `The member ID "${key}" is larger than the node can send exactly` : `"${key}" is not a Flashduty member ID`,
+			/^\d+$/.test(key) ? `The member ID "${clip(key)}" is larger than the node can send exactly` : `"${clip(key)}" is not a Flashduty member ID`,
 			itemIndex,
 			'Member IDs are whole numbers. To delete by your own ID, set Match By to "External ID (Ref ID)"; to delete by email, give the email.',
 		);
@@ -63,22 +68,60 @@ function deleteIdentifier(ctx: IExecuteFunctions, key: string, itemIndex: number
 	return { member_id: id };
 }
 
+/** One item to delete: its key as given, how /member/delete names the member, and Options > Force. */
+interface DeleteRecord {
+	key: string;
+	identifier: IDataObject;
+	force: boolean;
+}
+
+/** Whether the member an identifier names still exists: by ID (/person/infos), email (exact look-up) or ref_id (the member list). */
+async function stillThere(client: VendorClient, identifier: IDataObject, itemIndex: number): Promise<boolean> {
+	if (typeof identifier.member_id === 'number') return (await readPersonsById(client, [String(identifier.member_id)])).size > 0;
+	if (typeof identifier.email === 'string') return (await findMemberByEmail(client, identifier.email, itemIndex)) !== undefined;
+	const ref = String(identifier.ref_id);
+	return (await loadMemberDirectory(client, [{ externalId: ref }])).byRef.has(ref);
+}
+
 /**
  * Delete: one POST /member/delete per item (Flashduty has no batch delete), one output
- * `{deleted: true, id}` per item. Without "Continue On Fail" the first failure stops the node.
+ * `{deleted: true, id}` per item; every item is read before the first request. A delete whose
+ * answer is lost may have landed: the member is looked up, and "gone" is deleted. The same member
+ * named twice is deleted once (both items get the result). Without "Continue On Fail" the first
+ * failure stops the node.
  */
 export const execute: Operation = async function (items, client) {
 	const results = new Map<number, ItemResult>();
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const key = readKey(this, 'id', i, 'member ID, email or external ID');
-			const force = this.getNodeParameter('options.force', i, false) as boolean;
-			await deleteMember(client, deleteIdentifier(this, key, i), force, i, `"${key}"`);
-			results.set(i, { json: { deleted: true, id: key } });
-		} catch (error) {
-			results.set(i, { error: error as Error });
-			if (!this.continueOnFail()) break;
+	const { records, errors } = readItemPayloads(items, (_json, i): DeleteRecord => {
+		const key = readKey(this, 'id', i, 'member ID, email or external ID');
+		return { key, identifier: deleteIdentifier(this, key, i), force: this.getNodeParameter('options.force', i, false) as boolean };
+	});
+	stopBeforeWriting(this, errors);
+	for (const [index, error] of errors) results.set(index, { error });
+	/** Results by identifier: an item naming a member an earlier item deleted gets that result, not "not found". */
+	const deletedBefore = new Map<string, ItemResult>();
+	for (const { index: i, payload } of records) {
+		const earlier = deletedBefore.get(JSON.stringify(payload.identifier));
+		if (earlier) {
+			results.set(i, { json: { ...(earlier as { json: IDataObject }).json, id: payload.key } });
+			continue;
 		}
+		const [attempt] = await writeSettled<DeleteRecord, ItemResult>([payload], {
+			write: async ([r]) => {
+				try {
+					await deleteMember(client, r.identifier, r.force, i, `"${clip(r.key)}"`);
+					return [{ record: r, done: { json: { deleted: true, id: r.key } } }];
+				} catch (error) {
+					return [{ record: r, error: error as Error }];
+				}
+			},
+			reread: async ([r]) => new Map((await stillThere(client, r.identifier, i)) ? [] : [[r, { json: { deleted: true, id: r.key } }]]),
+			unsettled: (r, error) => mayBeStoredError(this.getNode(), error, i, `The deletion of member "${clip(r.key)}"`, 'Look the member up with Get or in the Flashduty console'),
+			notStored: (r, error) => notStoredError(this.getNode(), error, i, `The member "${clip(r.key)}" was not deleted`),
+		});
+		results.set(i, 'done' in attempt ? attempt.done : { error: attempt.error });
+		if ('done' in attempt) deletedBefore.set(JSON.stringify(payload.identifier), attempt.done);
+		if ('error' in attempt && !this.continueOnFail()) break;
 	}
 	return writeOutputs(this, items, results, 'Flashduty');
 };

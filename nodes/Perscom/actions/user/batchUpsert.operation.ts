@@ -1,9 +1,10 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
-import { sendInBatches } from '../../../shared/engine/batch';
+import { batchSizeOption, showFor, simplifyField, timeoutOption, upsertNotice } from '../../../shared/descriptions/common';
+import { sendInBatches, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
-import { writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
+import { clip } from '../../../shared/engine/values';
+import { mayBeStoredError, notStoredError, stopBeforeWriting, unmatchedAnswerError, writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
 import { readBatchSize, readItemPayloads, type ItemPayload } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { PERSCOM_MAX_BATCH } from '../../api';
@@ -28,6 +29,7 @@ export const description: INodeProperties[] = [
 				PERSCOM_MAX_BATCH,
 				'Each batch is all or nothing on the server; a batch rejected for one user\'s data is split so the others still land.',
 			),
+			timeoutOption,
 		],
 	},
 ];
@@ -79,6 +81,7 @@ export const execute: Operation = async function (items, client) {
 	const batchSize = readBatchSize(this, items, PERSCOM_MAX_BATCH);
 	const { records, errors } = readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), json, i));
 	const outcomes: Outcome[] = [...errors].map(([index, error]) => ({ index, error }));
+	stopBeforeWriting(this, errors);
 
 	let usersByEmail = new Map<string, PerscomUser>();
 	try {
@@ -99,13 +102,14 @@ export const execute: Operation = async function (items, client) {
 			else {
 				const error = inputError(
 					this.getNode(),
-					`No PERSCOM user has the email "${record.payload.email}", and a new user needs a name`,
+					`No PERSCOM user has the email "${clip(record.payload.email)}", and a new user needs a name`,
 					record.index,
 					'Give the item a "name" (or "firstName" / "lastName") so the user can be created.',
 				);
 				outcomes.push({ index: record.index, error });
 			}
 		}
+		stopBeforeWriting(this, outcomes.flatMap((o): Array<[number, Error]> => ('error' in o ? [[o.index, o.error]] : [])));
 
 		const updated = await sendInBatches<MatchedRecord, Outcome>(
 			toUpdate,
@@ -116,13 +120,12 @@ export const execute: Operation = async function (items, client) {
 				const itemIndex = batch.length === 1 ? batch[0].index : undefined;
 				const users = await updateUsers(client, changes, itemIndex, describeBatch(batch, (r) => `user (ID ${r.user.id})`));
 				return batch.map((record): Outcome => {
-					if (!users) return { index: record.index, action: 'updated', record: { ...record.user, ...record.payload, id: record.user.id } };
 					const user = users.find((u) => String(u.id) === String(record.user.id));
 					if (user) return { index: record.index, action: 'updated', record: user };
 					// Orion skips IDs it no longer finds: the user was deleted since the look-up.
 					const error = inputError(
 						this.getNode(),
-						`PERSCOM did not update the user ${record.user.id} (${record.payload.email}): it no longer exists`,
+						`PERSCOM did not update the user ${record.user.id} (${clip(record.payload.email)}): it no longer exists`,
 						record.index,
 						'The user was deleted while the node ran. Run the node again to create it anew.',
 					);
@@ -132,20 +135,32 @@ export const execute: Operation = async function (items, client) {
 			(record, error) => ({ index: record.index, error }),
 		);
 
-		const created = await sendInBatches<UserRecord, Outcome>(
-			toCreate,
-			batchSize,
-			async (batch) => {
-				const itemIndex = batch.length === 1 ? batch[0].index : undefined;
-				const users = await createUsers(client, batch.map((r) => r.payload), itemIndex, describeBatch(batch, (r) => `user (${r.payload.email})`));
-				return batch.map((record, position): Outcome => {
-					const user = users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === record.payload.email) ?? users[position];
-					if (!user) return { index: record.index, error: new Error(`PERSCOM did not return the user "${record.payload.email}" in its batch response`) };
-					return { index: record.index, action: 'created', record: user };
-				});
+		// A create may land although its answer is lost: such users are searched by email, and only
+		// those not found are sent again (docs/ARCHITECTURE.md, "How a write flows").
+		const attempts = await writeSettled<UserRecord, PerscomUser>(toCreate, {
+			write: async (pending) =>
+				await sendInBatches<UserRecord, Attempt<UserRecord, PerscomUser>>(
+					pending,
+					batchSize,
+					async (batch) => {
+						const itemIndex = batch.length === 1 ? batch[0].index : undefined;
+						const users = await createUsers(client, batch.map((r) => r.payload), itemIndex, describeBatch(batch, (r) => `user (${r.payload.email})`));
+						return batch.map((record) => {
+							const user = users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === record.payload.email);
+							return user ? { record, done: user } : { record, error: unmatchedAnswerError(this.getNode(), 'PERSCOM', `the user "${clip(record.payload.email)}"`, record.index) };
+						});
+					},
+					(record, error) => ({ record, error }),
+				),
+			reread: async (pending) => {
+				const found = await findUsersByEmail(client, pending.map((r) => r.payload.email));
+				return new Map(pending.flatMap((r): Array<[UserRecord, PerscomUser]> => (found.has(r.payload.email) ? [[r, found.get(r.payload.email) as PerscomUser]] : [])));
 			},
-			(record, error) => ({ index: record.index, error }),
-		);
+			unsettled: (r, error) =>
+				mayBeStoredError(this.getNode(), error, r.index, `The user "${clip(r.payload.email)}"`, 'Look the email up with Get (or in the PERSCOM dashboard)'),
+			notStored: (r, error) => notStoredError(this.getNode(), error, r.index, `The user "${clip(r.payload.email)}" was not created`),
+		});
+		const created = attempts.map((a): Outcome => ('done' in a ? { index: a.record.index, action: 'created', record: a.done } : { index: a.record.index, error: a.error }));
 		// A later pass with the same email updates the user this pass created.
 		for (const outcome of created) if ('record' in outcome) usersByEmail.set(outcome.record.email?.toLowerCase() ?? '', outcome.record);
 		outcomes.push(...updated, ...created);

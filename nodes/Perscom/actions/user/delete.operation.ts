@@ -1,17 +1,27 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField } from '../../../shared/descriptions/common';
-import { sendInBatches, unique } from '../../../shared/engine/batch';
+import { idField, showFor, timeoutOption } from '../../../shared/descriptions/common';
+import { sendInBatches, unique, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../../../shared/engine/errors';
+import { clip } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
-import { writeOutputs, type ItemResult } from '../../../shared/helpers/output';
+import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
 import type { Operation } from '../../../shared/helpers/router';
 import { PERSCOM_MAX_BATCH } from '../../api';
 import { integerId } from '../../mapping';
-import { deleteUser, deleteUsers } from '../../users';
+import { deleteUser, deleteUsers, readUsersByKeys } from '../../users';
 
 export const description: INodeProperties[] = [
 	idField('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete (a whole number). Many input items are deleted 100 per request.'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: showFor('user', ['delete']),
+		options: [timeoutOption],
+	},
 ];
 
 interface DeleteRecord {
@@ -38,7 +48,7 @@ export const execute: Operation = async function (items, client) {
 			const key = readKey(this, 'id', i, 'user ID');
 			const id = integerId(key);
 			if (typeof id !== 'number') {
-				throw inputError(this.getNode(), `"${key}" is not a PERSCOM user ID`, i, 'PERSCOM user IDs are whole numbers (e.g. 42). To delete by email, read the user first with Get.');
+				throw inputError(this.getNode(), `"${clip(key)}" is not a PERSCOM user ID`, i, 'PERSCOM user IDs are whole numbers (e.g. 42). To delete by email, read the user first with Get.');
 			}
 			records.push({ index: i, id });
 		} catch (error) {
@@ -46,27 +56,35 @@ export const execute: Operation = async function (items, client) {
 		}
 	}
 
+	stopBeforeWriting(this, [...results].map(([index, result]): [number, Error] => [index, (result as { error: Error }).error]));
+
 	const notFound = (record: DeleteRecord) =>
 		inputError(this.getNode(), `No PERSCOM user has the ID ${record.id}; nothing was deleted`, record.index, 'Check the user ID. The user may have been deleted already.');
-	const outcomes = await sendInBatches<DeleteRecord, [number, ItemResult]>(
-		records,
-		PERSCOM_MAX_BATCH,
-		async (batch) => {
-			if (batch.length === 1) {
-				await deleteUser(client, batch[0].id, batch[0].index);
-				return [[batch[0].index, { json: { deleted: true, id: String(batch[0].id) } }]];
-			}
-			const deleted = await deleteUsers(client, unique(batch.map((r) => r.id)));
-			return batch.map((record): [number, ItemResult] => [
-				record.index,
-				!deleted || deleted.some((u) => String(u.id) === String(record.id))
-					? { json: { deleted: true, id: String(record.id) } }
-					: { error: notFound(record), json: { id: String(record.id) } },
-			]);
+	const deleted = (record: DeleteRecord): ItemResult => ({ json: { deleted: true, id: String(record.id) } });
+	// A delete whose answer is lost may have landed: the user is read back by ID, and "gone" is deleted.
+	const attempts = await writeSettled<DeleteRecord, ItemResult>(records, {
+		write: async (pending) =>
+			await sendInBatches<DeleteRecord, Attempt<DeleteRecord, ItemResult>>(
+				pending,
+				PERSCOM_MAX_BATCH,
+				async (batch) => {
+					if (batch.length === 1) {
+						await deleteUser(client, batch[0].id, batch[0].index);
+						return [{ record: batch[0], done: deleted(batch[0]) }];
+					}
+					const users = await deleteUsers(client, unique(batch.map((r) => r.id)));
+					return batch.map((record) => (users.some((u) => String(u.id) === String(record.id)) ? { record, done: deleted(record) } : { record, error: notFound(record) }));
+				},
+				(record, error) => ({ record, error }),
+				splitDelete,
+			),
+		reread: async (pending) => {
+			const found = await readUsersByKeys(client, unique(pending.map((r) => String(r.id))));
+			return new Map(pending.filter((r) => !found.has(String(r.id))).map((r): [DeleteRecord, ItemResult] => [r, deleted(r)]));
 		},
-		(record, error) => [record.index, { error, json: { id: String(record.id) } }],
-		splitDelete,
-	);
-	for (const [index, result] of outcomes) results.set(index, result);
+		unsettled: (r, error) => mayBeStoredError(this.getNode(), error, r.index, `The deletion of user ${r.id}`, 'Look the user up with Get (by ID)'),
+		notStored: (r, error) => notStoredError(this.getNode(), error, r.index, `The user ${r.id} was not deleted`),
+	});
+	for (const a of attempts) results.set(a.record.index, 'done' in a ? a.done : { error: a.error, json: { id: String(a.record.id) } });
 	return writeOutputs(this, items, results, 'PERSCOM');
 };
