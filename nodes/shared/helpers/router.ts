@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { VendorClient } from '../engine/request';
 import type { VendorApi } from '../engine/vendor';
+import { timeoutOption } from '../descriptions/common';
 
 /** An operation: runs once for all input items of an execution. */
 export type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], client: VendorClient) => Promise<INodeExecutionData[]>;
@@ -34,20 +35,9 @@ export function resourceOperations(
 	};
 }
 
-/** Options > Timeout: every operation's requests are bounded in time (the engine reads `options.timeout`). */
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout',
-	name: 'timeout',
-	type: 'number',
-	// DEFAULT_TIMEOUT_MS in seconds (n8n's scanner wants the default written out).
-	default: 30,
-	typeOptions: { minValue: 1 },
-	description:
-		'Seconds to wait for each answer (including a body that arrives slowly). A request that times out is retried at most twice; a write that may have landed is checked before it is sent again.',
-};
-
 /**
- * An operation's parameters with Timeout in its Options collection (alphabetical, as n8n lists
+ * Options > Timeout on every operation (the engine reads `options.timeout` for every request): an
+ * operation's parameters with Timeout in its Options collection (alphabetical, as n8n lists
  * options), or with an Options collection holding only Timeout when it has none.
  */
 function withTimeoutOption(description: INodeProperties[], resource: string, operation: string): INodeProperties[] {

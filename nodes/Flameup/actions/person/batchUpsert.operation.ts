@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, showFor, simplifyField, timeoutOption, upsertNotice } from '../../../shared/descriptions/common';
+import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
 import { sendInBatches, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { clip } from '../../../shared/engine/values';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, unmatchedAnswerError, writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: showFor('person', ['batchUpsert']),
-		options: [batchSizeOption(FLAMEUP_MAX_BATCH, 'Traits are merged into the existing ones, never replaced.'), timeoutOption],
+		options: [batchSizeOption(FLAMEUP_MAX_BATCH, 'Traits are merged into the existing ones, never replaced.')],
 	},
 ];
 

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { showFor, simplifyField, timeoutOption } from '../../../shared/descriptions/common';
+import { showFor, simplifyField } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { clip, text } from '../../../shared/engine/values';
 import { forEachItem, mayBeStoredError, notStoredError, shapeRecord, stopBeforeWriting } from '../../../shared/helpers/output';
@@ -38,15 +38,6 @@ export const description: INodeProperties[] = [
 		options: personFields,
 	},
 	simplifyField('person', ['create']),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: showFor('person', ['create']),
-		options: [timeoutOption],
-	},
 ];
 
 /**

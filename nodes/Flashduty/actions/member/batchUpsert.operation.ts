@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, showFor, simplifyField, timeoutOption, upsertNotice } from '../../../shared/descriptions/common';
+import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
 import { fanOut, sendInBatches, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../../../shared/engine/errors';
 import type { VendorClient } from '../../../shared/engine/request';
@@ -37,7 +37,6 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to send from: "api" with invites: where the account has member invitations turned off (a setting Flashduty enables on request), new members are created enabled and verified, and no invitation email is sent',
 			},
-			timeoutOption,
 		],
 	},
 ];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idField, showFor, timeoutOption } from '../../../shared/descriptions/common';
+import { idField, showFor } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
 import type { VendorClient } from '../../../shared/engine/request';
@@ -44,7 +44,6 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to delete the member even when schedules or escalation rules still name it (is_force). Without it, Flashduty refuses with ReferenceExist.',
 			},
-			timeoutOption,
 		],
 	},
 ];

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, showFor, simplifyField, timeoutOption, upsertNotice } from '../../../shared/descriptions/common';
+import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
 import { sendInBatches, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
 import { clip } from '../../../shared/engine/values';
@@ -29,7 +29,6 @@ export const description: INodeProperties[] = [
 				PERSCOM_MAX_BATCH,
 				'Each batch is all or nothing on the server; a batch rejected for one user\'s data is split so the others still land.',
 			),
-			timeoutOption,
 		],
 	},
 ];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField, showFor, timeoutOption } from '../../../shared/descriptions/common';
+import { idField } from '../../../shared/descriptions/common';
 import { sendInBatches, unique, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../../../shared/engine/errors';
 import { clip } from '../../../shared/engine/values';
@@ -13,15 +13,6 @@ import { deleteUser, deleteUsers, readUsersByKeys } from '../../users';
 
 export const description: INodeProperties[] = [
 	idField('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete (a whole number). Many input items are deleted 100 per request.'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: showFor('user', ['delete']),
-		options: [timeoutOption],
-	},
 ];
 
 interface DeleteRecord {
