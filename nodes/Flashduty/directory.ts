@@ -15,6 +15,9 @@ export class MemberDirectory {
 	/** False when the list was longer than the 10,000 members the API lets anyone read. */
 	complete = true;
 
+	/** True when the list changed while it was read: members it lacks were each looked up by email. */
+	changed = false;
+
 	add(member: FlashdutyMember): void {
 		this.byId.set(member.member_id, member);
 		if (member.ref_id) this.byRef.set(member.ref_id, member);
@@ -35,7 +38,10 @@ export class MemberDirectory {
  *   when reading the rest of the list takes no more requests than one email look-up per item, the
  *   whole list is read (as far as the API lets anyone read: 10,000 members);
  * - otherwise, and for emails beyond those 10,000, each email is looked up with /member/list
- *   `query` and an exact match.
+ *   `query` and an exact match;
+ * - and when the list changed while it was read (a member added, removed or updated can shift the
+ *   pages, so that one that existed throughout is missed), every email it did not match is looked
+ *   up that way too: a member absent from the directory is then truly absent, never lost to drift.
  */
 export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[]): Promise<MemberDirectory> {
 	const directory = new MemberDirectory();
@@ -43,7 +49,11 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	const action = 'list members to match the items';
 	const first = await listMembersPage(client, { ...order, p: 1, limit: FLASHDUTY_MAX_PAGE }, action);
 	first.items.forEach((m) => directory.add(m));
-	const more = first.items.length === FLASHDUTY_MAX_PAGE && (first.total === undefined || first.total > FLASHDUTY_MAX_PAGE);
+	// A first page cut short while the list says it goes on is not the whole account either.
+	const more =
+		(first.items.length === FLASHDUTY_MAX_PAGE && (first.total === undefined || first.total > FLASHDUTY_MAX_PAGE)) ||
+		(first.total !== undefined && first.total > first.items.length) ||
+		first.hasMore === true;
 	if (!more) return directory;
 
 	const unmatchedEmails = () => unique(inputs.filter((i) => !i.id && i.email && !directory.match(i)).map((i) => i.email as string));
@@ -52,11 +62,12 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 		first.total !== undefined ? Math.ceil(first.total / FLASHDUTY_MAX_PAGE) - 1 : FLASHDUTY_REACHABLE_ITEMS / FLASHDUTY_MAX_PAGE - 1;
 	const readAll = needFullList || pagesLeft <= unmatchedEmails().length;
 	if (readAll) {
-		const { members, cut } = await listMembers(client, { body: order, action, firstPage: first });
+		const { members, cut, changed } = await listMembers(client, { body: order, action, firstPage: first });
 		members.forEach((m) => directory.add(m));
 		directory.complete = !cut;
+		directory.changed = changed;
 	}
-	if (!readAll || !directory.complete) {
+	if (!readAll || !directory.complete || directory.changed) {
 		const found = await fanOut(unmatchedEmails(), LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
