@@ -75,6 +75,15 @@ describe('Flxpoint Get and Batch Get under faults', () => {
 		expectAccounted(result.output.Flxpoint, [{ [id(5)]: 'found', [id(6)]: 'found', '777777': 'notFound', 'ada.lovelace@example.com': 'error', 'ghost@example.com': 'error' }]);
 	});
 
+	test('a 404 (a wrong Base URL path) fails every item, none reported not found, the later chunks unsent', async () => {
+		sim.failNext(1, { status: 404, body: { status: 404, error: 'Not Found', message: 'No route' } });
+		const items = Array.from({ length: 52 }, (_, n) => ({ key: id(n) }));
+		const result = await run({ operation: 'get', id: '={{ $json.key }}' }, items);
+		expectGetAccounted(result.output.Flxpoint, items.map(() => 'error'));
+		expect(result.output.Flxpoint.every((o) => o.json.notFound === false && o.json.httpCode === 404)).toBe(true);
+		expect(sim.requests).toHaveLength(1);
+	});
+
 	test('Get: an answer holding other users than asked for never stands in for the key', async () => {
 		sim.failNext(1, answer([{ id: 5, firstName: 'Other', lastName: 'User', email: 'other@example.com' }]), withKey('ids', id(1)));
 		const result = await run({ operation: 'get', id: '={{ $json.key }}' }, [{ key: id(1) }]);

@@ -45,6 +45,17 @@ describe('reads by key: per-key failures', () => {
 		expect(read.failed.size).toBe(0);
 	});
 
+	test('a 404 to a read by keys is a missing path, never "not found" for the keys: every key fails, the rest unsent', async () => {
+		let sent = 0;
+		const read = await readInChunks(['1', '2', '3'], 2, async () => {
+			sent++;
+			throw failure(404, true);
+		});
+		expect(sent).toBe(1);
+		expect(read.found.size).toBe(0);
+		expect([...read.failed.keys()]).toEqual(['1', '2', '3']);
+	});
+
 	test('a failed chunk fails its own keys only; an auth failure fails the rest unsent', async () => {
 		let sent = 0;
 		const read = await readInChunks(['1', '2', '3', '4', '5', '6'], 2, async (keys) => {

@@ -32,13 +32,23 @@ export function firstFailure<Raw>(read: KeyedRead<Raw>): Error | undefined {
  * it without being sent.
  */
 export function failsEveryRequest(error: unknown): boolean {
+	const { status } = errorContext(error);
+	return status !== undefined && [401, 402, 403, 404, 405, 407].includes(status);
+}
+
+/**
+ * Whether the vendor answered "no such record" for the keys (Flashduty's HTTP 400
+ * `ResourceNotFound`). A 404 to a read by keys is not: the keys are in the query or the body, so
+ * it means the path does not exist (a wrong Base URL), and must never make existing keys look absent.
+ */
+function keysNotFound(error: unknown): boolean {
 	const { status, notFound } = errorContext(error);
-	return !notFound && status !== undefined && [401, 402, 403, 404, 405, 407].includes(status);
+	return notFound === true && status !== 404;
 }
 
 /** Whether a chunk's failure may be about one of its keys, so that splitting it can isolate the key. */
 function blamesKeys(error: unknown): boolean {
-	return isValidationError(error) || errorContext(error).notFound === true;
+	return isValidationError(error) || keysNotFound(error);
 }
 
 interface Run<Raw> {
@@ -57,7 +67,7 @@ async function readChunk<Raw>(keys: string[], read: (keys: string[]) => Promise<
 		return;
 	} catch (error) {
 		// A lone key the API answers "no such record" for is simply not found.
-		if (keys.length === 1 && errorContext(error).notFound) return;
+		if (keys.length === 1 && keysNotFound(error)) return;
 		if (keys.length > 1 && blamesKeys(error)) {
 			const half = Math.ceil(keys.length / 2);
 			await readChunk(keys.slice(0, half), read, run);
