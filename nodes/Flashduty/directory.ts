@@ -1,8 +1,9 @@
 import { fanOut, unique } from '../shared/engine/batch';
+import { firstFailure } from '../shared/engine/keyedRead';
 import type { VendorClient } from '../shared/engine/request';
 import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS } from './api';
 import type { FlashdutyMember, MemberInput } from './mapping';
-import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY } from './members';
+import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY, readPersonsById } from './members';
 
 /** Existing members, indexed the three ways Batch Upsert matches them. */
 export class MemberDirectory {
@@ -71,5 +72,22 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 		const found = await fanOut(unmatchedEmails(), LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
+	if (readAll && (!directory.complete || directory.changed)) await findMembersById(client, directory, inputs);
 	return directory;
+}
+
+/**
+ * Member IDs the list did not show (it changed while it was read, or was longer than the API lets
+ * anyone read): /person/infos says whether each exists and its email, and the email look-up gives
+ * the full member. A look-up that fails is thrown: an existing member must never look absent.
+ */
+async function findMembersById(client: VendorClient, directory: MemberDirectory, inputs: MemberInput[]): Promise<void> {
+	const ids = unique(inputs.map((i) => i.id).filter((id): id is string => id !== undefined && !directory.byId.has(id)));
+	if (ids.length === 0) return;
+	const persons = await readPersonsById(client, ids);
+	const failure = firstFailure(persons);
+	if (failure) throw failure;
+	const emails = unique([...persons.found.values()].filter((p) => p.as !== 'account' && p.email).map((p) => (p.email as string).toLowerCase()));
+	const found = await fanOut(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
+	for (const member of found.values()) if (member && ids.includes(member.member_id)) directory.add(member);
 }

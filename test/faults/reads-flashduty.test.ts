@@ -144,14 +144,29 @@ describe('Flashduty Get and Batch Get under faults', () => {
 });
 
 describe('Flashduty member directory (Batch Upsert) while the list changes', () => {
-	test('a member missed by both reads of a shifting list is still found by email: updated, never invited', async () => {
-		const seeded = sim.seedSample(samplePeople(0, 250));
+	/** The target (the 101st oldest member) slips past both reads of the list: returns it. */
+	function shiftTwice(): FlashdutySimMember {
 		const target = oldestFirst()[100];
 		// Read 1 (pages 1-3): a member of page 1 goes before page 2, so the target slips back onto page 1.
 		onRequest(sim, listed, [2], () => sim.members.delete(oldestFirst()[10].member_id));
 		// Read 2: a member joins at the front before page 1 and another leaves before page 2: the target slips past again.
 		onRequest(sim, listed, [4], () => sim.seed([{ email: 'early@example.com', created_at: 1 }]));
 		onRequest(sim, listed, [5], () => sim.members.delete(oldestFirst()[20].member_id));
+		return target;
+	}
+
+	test('a member named by its ID, missed by both reads, is found through /person/infos and updated', async () => {
+		sim.seedSample(samplePeople(0, 250));
+		const target = shiftTwice();
+		const result = await run({ operation: 'batchUpsert', options: { fromApi: true } }, [{ source: 'flashduty', id: String(target.member_id), name: 'Renamed By Id' }]);
+		expect(result.output.Flashduty.map((o) => [o.json.action, o.json.error])).toEqual([['updated', undefined]]);
+		expect(sim.calls('/person/infos')).toHaveLength(1);
+		expect(sim.members.get(target.member_id)?.member_name).toBe('Renamed By Id');
+	});
+
+	test('a member missed by both reads of a shifting list is still found by email: updated, never invited', async () => {
+		const seeded = sim.seedSample(samplePeople(0, 250));
+		const target = shiftTwice();
 		const items = [
 			{ externalId: target.ref_id, email: target.email, name: 'Renamed Member' },
 			{ externalId: seeded[0].ref_id, email: seeded[0].email, name: seeded[0].member_name },
