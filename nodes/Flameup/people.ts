@@ -16,8 +16,18 @@ const READ_CONCURRENCY = 4;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One person, bare or wrapped in `{person}` / `{data}`, with its `id` (docs/vendors/flameup.md#person-shapes). */
-const PERSON = answerShape('a person', (body) => isPerson(personFromBody(body)));
+/**
+ * The person asked for, bare or wrapped in `{person}` / `{data}` (docs/vendors/flameup.md#person-shapes):
+ * one whose ID, external ID or email is the key; anyone else is not the answer.
+ */
+function personFor(key: string) {
+	return answerShape(`the person "${shownKey(key)}"`, (body) => {
+		const person = personFromBody(body);
+		// Compared without case: whether Flameup matches external IDs case-sensitively is not documented.
+		const names = [person.id, person.external_id, person.userId, person.email].map((name) => text(name)?.toLowerCase());
+		return isPerson(person) && names.includes(key.toLowerCase());
+	});
+}
 /** The workspace search: `{people[]}`. */
 const SEARCH_ANSWER = answerShape('a list of people', (body) => objectWithArray(body, 'people') && everyPerson(body));
 /** A page of GET /people: `{people[], total}` (docs/vendors/flameup.md#endpoints-used). */
@@ -45,7 +55,7 @@ export async function getPerson(client: VendorClient, key: string): Promise<Flam
 	const workspaceId = text(client.credentials.workspaceId);
 	if (!workspaceId || UUID.test(key)) {
 		const path = peoplePath(client.credentials, `/${encodeURIComponent(key)}`);
-		const body = await client.find({ method: 'GET', path, action: `get person "${shownKey(key)}"`, expect: PERSON });
+		const body = await client.find({ method: 'GET', path, action: `get person "${shownKey(key)}"`, expect: personFor(key) });
 		return body === undefined ? undefined : personFromBody(body);
 	}
 	const body = await client.request<{ people: FlameupPerson[] }>({

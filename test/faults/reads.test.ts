@@ -133,6 +133,7 @@ describe('Flameup Get and Batch Get under faults', () => {
 		['an empty body', EMPTY],
 		['an object without an ID', answer({ first_name: 'Nobody' })],
 		['data: null', answer({ data: null })],
+		['another person than the one asked for', answer({ id: 'not-asked', external_id: 'ext-5', email: 'someone@example.com' })],
 	])('Get: %s for one key is read again; every item accounted for once', async (_name, fault) => {
 		sim.failNext(1, fault, path('ext-3'));
 		const result = await run({ operation: 'get', id: '={{ $json.key }}' }, items());
