@@ -41,8 +41,10 @@ export class MemberDirectory {
  * - otherwise, and for emails beyond those 10,000, each email is looked up with /member/list
  *   `query` and an exact match;
  * - and when the list changed while it was read (a member added, removed or updated can shift the
- *   pages, so that one that existed throughout is missed), every email it did not match is looked
- *   up that way too: a member absent from the directory is then truly absent, never lost to drift.
+ *   pages, so that one that existed throughout is missed), or had 1,000 members or more (whose
+ *   total Flashduty caps, so that a change goes unseen), every email it did not match is looked up
+ *   that way too, and every member ID it did not show is checked: a member absent from the
+ *   directory is then truly absent, never lost to drift.
  */
 export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[]): Promise<MemberDirectory> {
 	const directory = new MemberDirectory();
@@ -62,17 +64,21 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	const pagesLeft =
 		first.total !== undefined ? Math.ceil(first.total / FLASHDUTY_MAX_PAGE) - 1 : FLASHDUTY_REACHABLE_ITEMS / FLASHDUTY_MAX_PAGE - 1;
 	const readAll = needFullList || pagesLeft <= unmatchedEmails().length;
+	// From 1,000 members on, Flashduty's total is capped: a member removed mid-read shifts the pages
+	// unseen, so what the list did not show is looked up as if it had changed.
+	let verify = false;
 	if (readAll) {
 		const { members, cut, changed } = await listMembers(client, { body: order, action, firstPage: first });
 		members.forEach((m) => directory.add(m));
 		directory.complete = !cut;
 		directory.changed = changed;
+		verify = changed || first.total === undefined;
 	}
-	if (!readAll || !directory.complete || directory.changed) {
+	if (!readAll || !directory.complete || verify) {
 		const found = await fanOut(unmatchedEmails(), LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
-	if (readAll && (!directory.complete || directory.changed)) await findMembersById(client, directory, inputs);
+	if (readAll && (!directory.complete || verify)) await findMembersById(client, directory, inputs);
 	return directory;
 }
 

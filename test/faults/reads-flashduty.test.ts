@@ -155,6 +155,16 @@ describe('Flashduty member directory (Batch Upsert) while the list changes', () 
 		return target;
 	}
 
+	test('1,200 members (total capped, so a removal goes unseen): a member the list skipped is still found by email', async () => {
+		sim.seedSample(samplePeople(0, 1200));
+		const target = oldestFirst()[100];
+		onRequest(sim, listed, [2], () => sim.members.delete(oldestFirst()[10].member_id));
+		const result = await run({ operation: 'batchUpsert', options: { fromApi: true } }, [{ externalId: target.ref_id, email: target.email, name: 'Renamed Member' }]);
+		expect(result.output.Flashduty.map((o) => [o.json.action, o.json.error])).toEqual([['updated', undefined]]);
+		expect(sim.calls('/member/invite')).toHaveLength(0);
+		expect(sim.members.get(target.member_id)?.member_name).toBe('Renamed Member');
+	});
+
 	test('a member named by its ID, missed by both reads, is found through /person/infos and updated', async () => {
 		sim.seedSample(samplePeople(0, 250));
 		const target = shiftTwice();
