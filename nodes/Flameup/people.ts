@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerShape, objectWithArray } from '../shared/engine/answers';
-import { fanOut } from '../shared/engine/batch';
-import { paginate } from '../shared/engine/paginate';
+import { answerShape, hasId, objectWithArray } from '../shared/engine/answers';
+import { readEach, type KeyedRead } from '../shared/engine/keyedRead';
+import { incompleteList, paginate } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
 import { text } from '../shared/engine/values';
-import { isEmailKey } from '../shared/helpers/keys';
+import { isEmailKey, shownKey } from '../shared/helpers/keys';
 import { FLAMEUP_MAX_PAGE, peoplePath } from './api';
 import { isPersonAnswer, personFromBody, type FlameupPerson, type FlameupPersonPayload } from './mapping';
 
@@ -17,50 +17,95 @@ const READ_CONCURRENCY = 4;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The person asked for, bare or wrapped in `{person}` / `{data}` (docs/vendors/flameup.md#person-shapes):
+ * one whose ID, external ID or email is the key; anyone else is not the answer.
+ */
+function personFor(key: string) {
+	return answerShape(`the person "${shownKey(key)}"`, (body) => {
+		const person = personFromBody(body);
+		// Compared without case: whether Flameup matches external IDs case-sensitively is not documented.
+		const names = [person.id, person.external_id, person.userId, person.email].map((name) => text(name)?.toLowerCase());
+		return isPerson(person) && names.includes(key.toLowerCase());
+	});
+}
+/** The workspace search: `{people[]}`. */
+const SEARCH_ANSWER = answerShape('a list of people', (body) => objectWithArray(body, 'people') && everyPerson(body));
+/** A page of GET /people: `{people[], total}` (docs/vendors/flameup.md#endpoints-used). */
+const PAGE = answerShape('a page of people with its total', (body) => objectWithArray(body, 'people', 'total') && everyPerson(body));
+
+/** A person names itself by `id` (endpoint pages) or `userId` / `external_id` (the People overview). */
+function isPerson(entry: unknown): boolean {
+	return hasId(entry) || hasId(entry, 'userId') || hasId(entry, 'external_id');
+}
+
+function everyPerson(body: unknown): boolean {
+	return ((body as { people: unknown[] }).people ?? []).every(isPerson);
+}
+
+/** The ID a listed person is de-duplicated by. */
+function personId(person: FlameupPerson): string | undefined {
+	return text(person.id) ?? text(person.external_id) ?? text(person.userId);
+}
+
+/**
  * One person by external ID or email (GET /people/{key}), or, with a Workspace ID, by UUID
  * (GET /workspaces/{id}/people/{uuid}) or an exact search; undefined when there is none.
  */
 export async function getPerson(client: VendorClient, key: string): Promise<FlameupPerson | undefined> {
 	const workspaceId = text(client.credentials.workspaceId);
 	if (!workspaceId || UUID.test(key)) {
-		const body = await client.find({ method: 'GET', path: peoplePath(client.credentials, `/${encodeURIComponent(key)}`), action: `get person "${key}"` });
+		const path = peoplePath(client.credentials, `/${encodeURIComponent(key)}`);
+		const body = await client.find({ method: 'GET', path, action: `get person "${shownKey(key)}"`, expect: personFor(key) });
 		return body === undefined ? undefined : personFromBody(body);
 	}
-	const body = await client.request<{ people?: FlameupPerson[] }>({
+	const body = await client.request<{ people: FlameupPerson[] }>({
 		method: 'GET',
 		path: peoplePath(client.credentials, '/search'),
 		qs: isEmailKey(key) ? { email: key, limit: 1 } : { external_id: key, limit: 1 },
-		action: `find person "${key}"`,
+		action: `find person "${shownKey(key)}"`,
+		expect: SEARCH_ANSWER,
 	});
-	return body.people?.[0];
+	return body.people[0];
 }
 
-/** People by external ID or email, keyed as asked. Flameup has no batch read: single reads fan out through the key's throttle. */
-export async function readPeopleByKeys(client: VendorClient, keys: string[]): Promise<Map<string, FlameupPerson>> {
-	const results = await fanOut(keys, READ_CONCURRENCY, async (key) => await getPerson(client, key));
-	const found = new Map<string, FlameupPerson>();
-	for (const [key, person] of results) if (person) found.set(key, person);
-	return found;
+/**
+ * People by external ID or email, keyed as asked, with the keys whose read failed apart. Flameup
+ * has no batch read: single reads fan out through the key's throttle, each failing on its own.
+ */
+export async function readPeopleByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlameupPerson>> {
+	return await readEach(keys, READ_CONCURRENCY, async (key) => await getPerson(client, key));
 }
 
-/** GET /people with offset pagination, 100 a page, stopping at `total` or the limit; `filters` are query parameters. */
-export async function listPeople(client: VendorClient, options: { filters: IDataObject; limit?: number; itemIndex?: number }): Promise<FlameupPerson[]> {
-	const { items } = await paginate<FlameupPerson>({
+/**
+ * GET /people with offset pagination, 100 a page, stopping at `total` or the limit; `filters` are
+ * query parameters. Flameup documents no order and no sort parameter (docs/vendors/flameup.md#pagination):
+ * people are de-duplicated by ID, and a list that changes while it is read is read again;
+ * `mayBeMissing` says how many may still be missing when it kept changing.
+ */
+export async function listPeople(
+	client: VendorClient,
+	options: { filters: IDataObject; limit?: number; itemIndex?: number },
+): Promise<{ people: FlameupPerson[]; mayBeMissing: number }> {
+	const action = 'list people';
+	const { items, mayBeMissing } = await paginate<FlameupPerson>({
 		style: 'offset',
 		maxPageSize: FLAMEUP_MAX_PAGE,
 		limit: options.limit,
+		idOf: personId,
+		incomplete: incompleteList(client, action, options.itemIndex),
 		fetchPage: async ({ offset, pageSize }) => {
-			const body = await client.request<{ people?: FlameupPerson[]; total?: number }>({
+			const body = await client.request<{ people: FlameupPerson[]; total: number }>({
 				method: 'GET',
 				path: peoplePath(client.credentials),
 				qs: { ...options.filters, limit: pageSize, offset },
 				itemIndex: options.itemIndex,
-				action: 'list people',
+				action,
+				expect: PAGE,
 			});
-			return { items: body.people ?? [], total: typeof body.total === 'number' ? body.total : undefined };
+			return { items: body.people, total: body.total };
 		},
 	});
-	return items;
+	return { people: items, mayBeMissing };
 }
 
 /** What POST /people/batch answers: the people written and how many were created or updated. */

@@ -1,8 +1,9 @@
 import { fanOut, unique } from '../shared/engine/batch';
+import { firstFailure } from '../shared/engine/keyedRead';
 import type { VendorClient } from '../shared/engine/request';
 import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS } from './api';
 import type { FlashdutyMember, MemberInput } from './mapping';
-import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY } from './members';
+import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY, readPersonsById } from './members';
 
 /** Existing members, indexed the three ways Batch Upsert matches them. */
 export class MemberDirectory {
@@ -14,6 +15,9 @@ export class MemberDirectory {
 
 	/** False when the list was longer than the 10,000 members the API lets anyone read. */
 	complete = true;
+
+	/** True when the list changed while it was read: members it lacks were each looked up by email. */
+	changed = false;
 
 	add(member: FlashdutyMember): void {
 		this.byId.set(member.member_id, member);
@@ -35,7 +39,12 @@ export class MemberDirectory {
  *   when reading the rest of the list takes no more requests than one email look-up per item, the
  *   whole list is read (as far as the API lets anyone read: 10,000 members);
  * - otherwise, and for emails beyond those 10,000, each email is looked up with /member/list
- *   `query` and an exact match.
+ *   `query` and an exact match;
+ * - and when the list changed while it was read (a member added, removed or updated can shift the
+ *   pages, so that one that existed throughout is missed), or had 1,000 members or more (whose
+ *   total Flashduty caps, so that a change goes unseen), every email it did not match is looked up
+ *   that way too, and every member ID it did not show is checked: a member absent from the
+ *   directory is then truly absent, never lost to drift.
  */
 export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[]): Promise<MemberDirectory> {
 	const directory = new MemberDirectory();
@@ -43,7 +52,11 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	const action = 'list members to match the items';
 	const first = await listMembersPage(client, { ...order, p: 1, limit: FLASHDUTY_MAX_PAGE }, action);
 	first.items.forEach((m) => directory.add(m));
-	const more = first.items.length === FLASHDUTY_MAX_PAGE && (first.total === undefined || first.total > FLASHDUTY_MAX_PAGE);
+	// A first page cut short while the list says it goes on is not the whole account either.
+	const more =
+		(first.items.length === FLASHDUTY_MAX_PAGE && (first.total === undefined || first.total > FLASHDUTY_MAX_PAGE)) ||
+		(first.total !== undefined && first.total > first.items.length) ||
+		first.hasMore === true;
 	if (!more) return directory;
 
 	const unmatchedEmails = () => unique(inputs.filter((i) => !i.id && i.email && !directory.match(i)).map((i) => i.email as string));
@@ -51,14 +64,36 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	const pagesLeft =
 		first.total !== undefined ? Math.ceil(first.total / FLASHDUTY_MAX_PAGE) - 1 : FLASHDUTY_REACHABLE_ITEMS / FLASHDUTY_MAX_PAGE - 1;
 	const readAll = needFullList || pagesLeft <= unmatchedEmails().length;
+	// From 1,000 members on, Flashduty's total is capped: a member removed mid-read shifts the pages
+	// unseen, so what the list did not show is looked up as if it had changed.
+	let verify = false;
 	if (readAll) {
-		const { members, cut } = await listMembers(client, { body: order, action, firstPage: first });
+		const { members, cut, changed } = await listMembers(client, { body: order, action, firstPage: first });
 		members.forEach((m) => directory.add(m));
 		directory.complete = !cut;
+		directory.changed = changed;
+		verify = changed || first.total === undefined;
 	}
-	if (!readAll || !directory.complete) {
+	if (!readAll || !directory.complete || verify) {
 		const found = await fanOut(unmatchedEmails(), LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
+	if (readAll && (!directory.complete || verify)) await findMembersById(client, directory, inputs);
 	return directory;
+}
+
+/**
+ * Member IDs the list did not show (it changed while it was read, or was longer than the API lets
+ * anyone read): /person/infos says whether each exists and its email, and the email look-up gives
+ * the full member. A look-up that fails is thrown: an existing member must never look absent.
+ */
+async function findMembersById(client: VendorClient, directory: MemberDirectory, inputs: MemberInput[]): Promise<void> {
+	const ids = unique(inputs.map((i) => i.id).filter((id): id is string => id !== undefined && !directory.byId.has(id)));
+	if (ids.length === 0) return;
+	const persons = await readPersonsById(client, ids);
+	const failure = firstFailure(persons);
+	if (failure) throw failure;
+	const emails = unique([...persons.found.values()].filter((p) => p.as !== 'account' && p.email).map((p) => (p.email as string).toLowerCase()));
+	const found = await fanOut(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
+	for (const member of found.values()) if (member && ids.includes(member.member_id)) directory.add(member);
 }

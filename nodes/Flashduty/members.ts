@@ -1,10 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerShape, hasId } from '../shared/engine/answers';
-import { chunk, fanOut, unique } from '../shared/engine/batch';
-import { paginate, type PageResult } from '../shared/engine/paginate';
+import { answerShape, hasId, recordsWithIds } from '../shared/engine/answers';
+import { unique } from '../shared/engine/batch';
+import { mergeRead, readEach, readInChunks, type KeyedRead } from '../shared/engine/keyedRead';
+import { incompleteList, paginate, type PageResult } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
-import { isEmailKey } from '../shared/helpers/keys';
+import { asRecord } from '../shared/engine/values';
+import { isEmailKey, shownKey } from '../shared/helpers/keys';
 import { FLASHDUTY_MAX_PAGE, FLASHDUTY_PERSON_CHUNK, FLASHDUTY_REACHABLE_ITEMS, FLASHDUTY_TOTAL_CAP, idNumber } from './api';
 import { withStringIds, type FlashdutyMember, type FlashdutyPerson, type FlashdutyRecord } from './mapping';
 
@@ -19,80 +21,99 @@ interface ListBody {
 	total?: number;
 	/** Not in MemberListResponse, but Flashduty's pagination guide says to use it where a list has it (docs/vendors/flashduty.md#pagination). */
 	has_next_page?: boolean;
-	items?: IDataObject[];
+	items: IDataObject[];
 }
+
+/** `data` of /member/list: `{items[MemberItem], total?}`; `data: null` or no `items` is not a page. */
+const MEMBER_PAGE = answerShape('a page of members', (data) => {
+	const page = asRecord(data);
+	return !!page && recordsWithIds(page.items, 'member_id') && (page.total === undefined || typeof page.total === 'number');
+});
+/** `data` of /person/infos: `{items[PersonItem]}`. */
+const PERSON_ITEMS = answerShape('a list of members', (data) => recordsWithIds(asRecord(data)?.items, 'person_id'));
 
 /** One page of POST /member/list. `total` is kept only below the API's cap of 1,000. */
 export async function listMembersPage(client: VendorClient, body: IDataObject, action: string, itemIndex?: number): Promise<PageResult<FlashdutyMember>> {
-	const data = await client.request<ListBody | null>({ method: 'POST', path: '/member/list', body, itemIndex, action, idempotent: true });
-	const items = (data?.items ?? []).map((raw) => withStringIds<FlashdutyMember>(raw));
-	const total = typeof data?.total === 'number' && data.total < FLASHDUTY_TOTAL_CAP ? data.total : undefined;
-	const hasMore = typeof data?.has_next_page === 'boolean' ? data.has_next_page : undefined;
+	const data = await client.request<ListBody>({ method: 'POST', path: '/member/list', body, itemIndex, action, idempotent: true, expect: MEMBER_PAGE });
+	const items = data.items.map((raw) => withStringIds<FlashdutyMember>(raw));
+	const total = typeof data.total === 'number' && data.total < FLASHDUTY_TOTAL_CAP ? data.total : undefined;
+	const hasMore = typeof data.has_next_page === 'boolean' ? data.has_next_page : undefined;
 	return { items, total, hasMore };
 }
 
 /**
  * POST /member/list, 100 a page, to the end or the limit. `total` is trusted only below 1,000 (the
  * API caps it), otherwise a short page ends the list; pages beyond p × limit = 10,000 cannot be read
- * at all: `cut` says so. `firstPage`, when given, is used instead of reading page 1 again.
+ * at all: `cut` says so. `firstPage`, when given, is used instead of reading page 1 again. Members
+ * are de-duplicated by ID; a list that changes while it is read is read again (`changed`), and
+ * `mayBeMissing` says how many may still be missing when it kept changing.
  */
 export async function listMembers(
 	client: VendorClient,
 	options: { body: IDataObject; limit?: number; itemIndex?: number; action: string; firstPage?: PageResult<FlashdutyMember> },
-): Promise<{ members: FlashdutyMember[]; cut: boolean }> {
-	const { items, cutAtReach } = await paginate<FlashdutyMember>({
+): Promise<{ members: FlashdutyMember[]; cut: boolean; changed: boolean; mayBeMissing: number }> {
+	const { items, cutAtReach, changed, mayBeMissing } = await paginate<FlashdutyMember>({
 		style: 'page',
 		maxPageSize: FLASHDUTY_MAX_PAGE,
 		limit: options.limit,
 		reachableItems: FLASHDUTY_REACHABLE_ITEMS,
-		fetchPage: async ({ page, pageSize }) =>
-			page === 1 && options.firstPage
+		idOf: (member) => member.member_id,
+		incomplete: incompleteList(client, options.action, options.itemIndex),
+		fetchPage: async ({ page, pageSize, reread }) =>
+			page === 1 && options.firstPage && !reread
 				? options.firstPage
 				: await listMembersPage(client, { ...options.body, p: page, limit: pageSize }, options.action, options.itemIndex),
 	});
-	return { members: items, cut: cutAtReach };
-}
-
-/** The member whose email is exactly `email` (case-insensitive), via /member/list `query`. */
-export async function findMemberByEmail(client: VendorClient, email: string, itemIndex?: number): Promise<FlashdutyMember | undefined> {
-	// `query` matches names and emails by substring; a full address matches few members, and the
-	// exact one is picked here.
-	const page = await listMembersPage(client, { p: 1, limit: FLASHDUTY_MAX_PAGE, query: email }, `find member "${email}"`, itemIndex);
-	return page.items.find((m) => m.email?.toLowerCase() === email);
-}
-
-/** POST /person/infos for IDs (de-duplicated, 100 a request); unknown IDs are simply absent. */
-export async function readPersonsById(client: VendorClient, ids: string[]): Promise<Map<string, FlashdutyPerson>> {
-	const found = new Map<string, FlashdutyPerson>();
-	for (const part of chunk(unique(ids), FLASHDUTY_PERSON_CHUNK)) {
-		const numbers = part.map((id) => idNumber(id)).filter((n): n is number => n !== undefined);
-		if (numbers.length === 0) continue;
-		const data = await client.request<{ items?: IDataObject[] } | null>({
-			method: 'POST',
-			path: '/person/infos',
-			body: { person_ids: numbers },
-			idempotent: true,
-			action: `read ${numbers.length} member${numbers.length === 1 ? '' : 's'} by ID`,
-		});
-		for (const raw of data?.items ?? []) {
-			const person = withStringIds<FlashdutyPerson>(raw);
-			if (person.person_id !== undefined && part.includes(person.person_id)) found.set(person.person_id, person);
-		}
-	}
-	return found;
+	return { members: items, cut: cutAtReach, changed, mayBeMissing };
 }
 
 /**
- * Members by ID or email, keyed as asked; keys not found are absent. IDs through /person/infos
- * (the batch read), emails through /member/list with an exact match.
+ * The member whose email is exactly `email` (case-insensitive), via /member/list `query`, which
+ * matches names and emails by substring. A full address matches few members; when it matches a
+ * whole page, every match is read (oldest first, a stable order) until the exact one is found.
  */
-export async function readMembersByKeys(client: VendorClient, keys: string[]): Promise<Map<string, FlashdutyRecord>> {
-	const found = new Map<string, FlashdutyRecord>();
-	for (const [id, person] of await readPersonsById(client, keys.filter((k) => !isEmailKey(k)))) found.set(id, person);
+export async function findMemberByEmail(client: VendorClient, email: string, itemIndex?: number): Promise<FlashdutyMember | undefined> {
+	const action = `find member "${shownKey(email)}"`;
+	const first = await listMembersPage(client, { p: 1, limit: FLASHDUTY_MAX_PAGE, query: email }, action, itemIndex);
+	const exact = (members: FlashdutyMember[]) => members.find((m) => m.email?.toLowerCase() === email);
+	const hit = exact(first.items);
+	if (hit || first.items.length < FLASHDUTY_MAX_PAGE) return hit;
+	return exact((await listMembers(client, { body: { query: email, orderby: 'created_at', asc: true }, itemIndex, action })).members);
+}
+
+/**
+ * POST /person/infos for IDs (de-duplicated, 100 a request), keyed by ID, with the IDs whose read
+ * failed apart; unknown IDs are simply absent. A request Flashduty refuses (400) is split until
+ * the refused ID stands alone.
+ */
+export async function readPersonsById(client: VendorClient, ids: string[]): Promise<KeyedRead<FlashdutyPerson>> {
+	const sendable = unique(ids).filter((id) => idNumber(id) !== undefined);
+	return await readInChunks(sendable, FLASHDUTY_PERSON_CHUNK, async (part) => {
+		const data = await client.request<{ items: IDataObject[] }>({
+			method: 'POST',
+			path: '/person/infos',
+			body: { person_ids: part.map((id) => idNumber(id) as number) },
+			idempotent: true,
+			action: `read ${part.length} member${part.length === 1 ? '' : 's'} by ID`,
+			expect: PERSON_ITEMS,
+		});
+		const found = new Map<string, FlashdutyPerson>();
+		for (const raw of data.items) {
+			const person = withStringIds<FlashdutyPerson>(raw);
+			if (part.includes(person.person_id)) found.set(person.person_id, person);
+		}
+		return found;
+	});
+}
+
+/**
+ * Members by ID or email, keyed as asked, with the keys whose read failed apart. IDs through
+ * /person/infos (the batch read), emails through /member/list with an exact match, each on its own.
+ */
+export async function readMembersByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlashdutyRecord>> {
+	const read: KeyedRead<FlashdutyRecord> = await readPersonsById(client, keys.filter((k) => !isEmailKey(k)));
 	const emails = unique(keys.filter((k) => isEmailKey(k)));
-	const byEmail = await fanOut(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
-	for (const [email, member] of byEmail) if (member) found.set(email, member);
-	return found;
+	return mergeRead(read, await readEach(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email)));
 }
 
 /**

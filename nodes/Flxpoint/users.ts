@@ -1,6 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
-
-import { chunk, unique } from '../shared/engine/batch';
+import { answerShape, recordsWithIds } from '../shared/engine/answers';
+import { unique } from '../shared/engine/batch';
+import { emptyRead, mergeRead, readInChunks, type KeyedRead } from '../shared/engine/keyedRead';
 import type { VendorClient } from '../shared/engine/request';
 import { text } from '../shared/engine/values';
 import { isEmailKey } from '../shared/helpers/keys';
@@ -9,61 +9,63 @@ import type { FlxpointUser } from './mapping';
 
 /** Flxpoint's user API calls (docs/vendors/flxpoint.md): the user list, and users by ID or email. Flxpoint has no user writes. */
 
-/** GET /account/users answers a bare JSON array of users (docs/vendors/flxpoint.md#endpoints-used). */
-function usersFromBody(client: VendorClient, body: unknown, action: string, itemIndex?: number): FlxpointUser[] {
-	if (Array.isArray(body)) return body as FlxpointUser[];
-	throw new NodeOperationError(client.node, `Flxpoint answered with something other than a list of users when trying to ${action}`, {
-		itemIndex,
-		description: 'GET /account/users should return a JSON array. Check the credential\'s Base URL: it must point at the Flxpoint API (https://api.flxpoint.com), not a web page or proxy.',
-	});
-}
+/** GET /account/users answers a bare JSON array of users, each with its `id` (docs/vendors/flxpoint.md#endpoints-used). */
+const USER_LIST = answerShape('a list of users', (body) => recordsWithIds(body));
 
 /** "007" and "7" are the same integer ID; the API returns `id` as a number. */
 function canonicalId(key: string): string {
 	return key.replace(/^0+(?=\d)/, '');
 }
 
-/**
- * Users by ID or email, keyed as asked: GET /account/users?ids=… or ?emails=…, in chunks of at most
- * 50 distinct values, IDs and emails never in the same request (whether they AND or OR is
- * undocumented). Keys that are neither an email nor a whole number cannot name a Flxpoint user
- * (`ids` is `array[integer]`), so they are not sent and come back as not found.
- */
-export async function readUsersByKeys(client: VendorClient, keys: string[]): Promise<Map<string, FlxpointUser>> {
-	const found = new Map<string, FlxpointUser>();
-	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
-	const idKeys = keys.filter((k) => !isEmailKey(k) && /^\d+$/.test(k));
-	const ids = unique(idKeys.map(canonicalId));
-
-	for (const part of chunk(ids, FLXPOINT_MAX_KEYS)) {
-		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by ID`;
-		const body = await client.request({ method: 'GET', path: usersByKeysPath('ids', part), action });
-		const byId = new Map(usersFromBody(client, body, action).map((u) => [text(u.id) ?? '', u]));
-		for (const key of idKeys) {
-			const user = byId.get(canonicalId(key));
-			if (user) found.set(key, user);
-		}
-	}
-	for (const part of chunk(emails, FLXPOINT_MAX_KEYS)) {
-		const action = `get ${part.length} ${part.length === 1 ? 'user' : 'users'} by email`;
-		const body = await client.request({ method: 'GET', path: usersByKeysPath('emails', part), action });
-		const byEmail = new Map(usersFromBody(client, body, action).map((u) => [text(u.email)?.toLowerCase() ?? '', u]));
-		for (const email of part) {
-			const user = byEmail.get(email);
-			if (user) found.set(email, user);
-		}
-	}
-	// Keys are matched as asked: an email given in capitals maps to the user found under its lower case.
-	for (const key of keys) {
-		const user = isEmailKey(key) && !found.has(key) ? found.get(key.toLowerCase()) : undefined;
-		if (user) found.set(key, user);
-	}
-	return found;
+async function getUsers(client: VendorClient, field: 'ids' | 'emails', values: string[], itemIndex?: number): Promise<FlxpointUser[]> {
+	const noun = values.length === 1 ? 'user' : 'users';
+	const action = field === 'ids' ? `get ${values.length} ${noun} by ID` : `get ${values.length} ${noun} by email`;
+	return await client.request<FlxpointUser[]>({ method: 'GET', path: usersByKeysPath(field, values), action, itemIndex, expect: USER_LIST });
 }
 
-/** GET /account/users: every user of the account in one answer (the endpoint has no pagination). */
+/**
+ * Users by ID or email, keyed as asked, with the keys whose read failed apart:
+ * GET /account/users?ids=… or ?emails=…, in chunks of at most 50 distinct values, IDs and emails
+ * never in the same request (whether they AND or OR is undocumented). A chunk Flxpoint refuses
+ * (400: a value out of range, malformed) is split until the refused key stands alone, so the
+ * others are read. Keys that are neither an email nor a whole number cannot name a Flxpoint user
+ * (`ids` is `array[integer]`), so they are not sent and come back as not found.
+ */
+export async function readUsersByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlxpointUser>> {
+	const idKeys = keys.filter((k) => !isEmailKey(k) && /^\d+$/.test(k));
+	const emailKeys = keys.filter(isEmailKey);
+	const byId = await readInChunks(unique(idKeys.map(canonicalId)), FLXPOINT_MAX_KEYS, async (ids) => {
+		const users = await getUsers(client, 'ids', ids);
+		return new Map(users.map((u) => [text(u.id) ?? '', u] as const).filter(([id]) => ids.includes(id)));
+	});
+	const byEmail = await readInChunks(unique(emailKeys.map((k) => k.toLowerCase())), FLXPOINT_MAX_KEYS, async (emails) => {
+		const users = await getUsers(client, 'emails', emails);
+		return new Map(users.map((u) => [text(u.email)?.toLowerCase() ?? '', u] as const).filter(([email]) => emails.includes(email)));
+	});
+	// Keys are matched as asked: "007" is user 7, an email in capitals the user found under its lower case.
+	const asked = emptyRead<FlxpointUser>();
+	const read = mergeRead(byId, byEmail);
+	for (const key of [...idKeys, ...emailKeys]) {
+		const canonical = isEmailKey(key) ? key.toLowerCase() : canonicalId(key);
+		const user = read.found.get(canonical);
+		const error = read.failed.get(canonical);
+		if (user) asked.found.set(key, user);
+		if (error) asked.failed.set(key, error);
+	}
+	return asked;
+}
+
+/**
+ * GET /account/users: every user of the account in one answer (the endpoint has no pagination, so
+ * the list cannot shift between pages); a user the answer repeats is kept once.
+ */
 export async function listUsers(client: VendorClient, itemIndex?: number): Promise<FlxpointUser[]> {
-	const action = 'list users';
-	const body = await client.request({ method: 'GET', path: USERS_PATH, itemIndex, action });
-	return usersFromBody(client, body, action, itemIndex);
+	const users = await client.request<FlxpointUser[]>({ method: 'GET', path: USERS_PATH, itemIndex, action: 'list users', expect: USER_LIST });
+	const seen = new Set<string>();
+	return users.filter((u) => {
+		const id = text(u.id) ?? '';
+		if (seen.has(id)) return false;
+		seen.add(id);
+		return true;
+	});
 }

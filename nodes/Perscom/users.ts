@@ -1,10 +1,12 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { answerShape, hasId, type AnswerShape } from '../shared/engine/answers';
-import { chunk, fanOut, unique } from '../shared/engine/batch';
+import { answerShape, hasId, recordsWithIds, type AnswerShape } from '../shared/engine/answers';
+import { unique } from '../shared/engine/batch';
 import { errorContext } from '../shared/engine/errors';
-import { paginate, type PageResult } from '../shared/engine/paginate';
+import { emptyRead, firstFailure, mergeRead, readEach, readInChunks, type KeyedRead } from '../shared/engine/keyedRead';
+import { incompleteList, paginate, type PageResult } from '../shared/engine/paginate';
 import type { VendorClient } from '../shared/engine/request';
+import { asRecord } from '../shared/engine/values';
 import { isEmailKey } from '../shared/helpers/keys';
 import { isUserId, PERSCOM_MAX_BATCH, PERSCOM_MAX_PAGE, usersPath } from './api';
 import { unwrapData, type PerscomUser } from './mapping';
@@ -13,19 +15,29 @@ import type { OrionSearch } from './search';
 /** PERSCOM's user API calls (docs/vendors/perscom.md): list and search, get, read by keys, batch create, update and delete. */
 
 interface OrionPage {
-	data?: PerscomUser[];
+	data: PerscomUser[];
 	links?: { next?: string | null };
 	meta?: { current_page?: number; last_page?: number; total?: number };
 }
 
+/** A page of a list or search: `{data[], links, meta}` (docs/vendors/perscom.md#pagination), each user with its `id`. */
+const PAGE = answerShape('a page of users', (body) => {
+	const page = asRecord(body);
+	return !!page && recordsWithIds(page.data) && (asRecord(page.meta) !== undefined || asRecord(page.links) !== undefined);
+});
+
+/** `{data: {id, …}}` for the user asked for, and no other. */
+function oneUser(id: string) {
+	return answerShape(`user ${id}`, (body) => hasId(unwrapData(body)) && String(asRecord(unwrapData(body))?.id) === id);
+}
+
 /** `data` + whether more pages follow, from `meta.current_page/last_page`, else `links.next`. */
 function toPageResult(body: OrionPage): PageResult<PerscomUser> {
-	const items = Array.isArray(body.data) ? body.data : [];
 	const meta = body.meta ?? {};
 	let hasMore: boolean | undefined;
 	if (typeof meta.current_page === 'number' && typeof meta.last_page === 'number') hasMore = meta.current_page < meta.last_page;
 	else if (body.links && 'next' in body.links) hasMore = !!body.links.next;
-	return { items, hasMore, total: typeof meta.total === 'number' ? meta.total : undefined };
+	return { items: body.data, hasMore, total: typeof meta.total === 'number' ? meta.total : undefined };
 }
 
 function includeQs(include: string[] | undefined): IDataObject {
@@ -48,46 +60,61 @@ function batchAnswer(what: string, withEmail: boolean): AnswerShape {
 
 /**
  * Every page of a user list (or up to `limit` users): GET /{version}/users, or POST
- * /{version}/users/search when a search body is given. Orion pages by `?page=&limit=` (docs/vendors/perscom.md#pagination).
+ * /{version}/users/search when a search body is given. Orion pages by `?page=&limit=`
+ * (docs/vendors/perscom.md#pagination). Users are de-duplicated by ID; a list that changes while it
+ * is read is read again, and `mayBeMissing` says how many may still be missing when it kept changing.
  */
 export async function listUsers(
 	client: VendorClient,
 	options: { search?: OrionSearch; include?: string[]; limit?: number; itemIndex?: number; action: string },
-): Promise<PerscomUser[]> {
-	const { items } = await paginate<PerscomUser>({
+): Promise<{ users: PerscomUser[]; mayBeMissing: number }> {
+	const { items, mayBeMissing } = await paginate<PerscomUser>({
 		style: 'page',
 		maxPageSize: PERSCOM_MAX_PAGE,
 		limit: options.limit,
+		idOf: (user) => String(user.id),
+		incomplete: incompleteList(client, options.action, options.itemIndex),
 		fetchPage: async ({ page, pageSize }) => {
 			const qs = { ...includeQs(options.include), page, limit: pageSize };
+			const common = { qs, itemIndex: options.itemIndex, action: options.action, expect: PAGE };
 			const body = options.search
-				? await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), qs, body: options.search, itemIndex: options.itemIndex, action: options.action, idempotent: true })
-				: await client.request<OrionPage>({ method: 'GET', path: usersPath(), qs, itemIndex: options.itemIndex, action: options.action });
-			return toPageResult(body ?? {});
+				? await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), body: options.search, idempotent: true, ...common })
+				: await client.request<OrionPage>({ method: 'GET', path: usersPath(), ...common });
+			return toPageResult(body);
 		},
 	});
-	return items;
+	return { users: items, mayBeMissing };
 }
 
 /** GET /{version}/users/{id}; undefined when PERSCOM has no such user. */
 export async function getUser(client: VendorClient, id: string, include: string[]): Promise<PerscomUser | undefined> {
-	const body = await client.find<{ data?: PerscomUser }>({ method: 'GET', path: usersPath(`/${id}`), qs: includeQs(include), action: `get user ${id}` });
-	const user = unwrapData<PerscomUser>(body);
-	return user && String(user.id) === id ? user : undefined;
+	const body = await client.find<{ data: PerscomUser }>({ method: 'GET', path: usersPath(`/${id}`), qs: includeQs(include), action: `get user ${id}`, expect: oneUser(id) });
+	return body?.data;
 }
 
 /** Clients whose server answered 404/405 to POST /users/search (the route is Orion's default, not in the spec: docs/vendors/perscom.md#endpoints-used). */
 const withoutSearch = new WeakSet<VendorClient>();
 
 /**
- * Runs a search; if the server has no search route (404/405: a search never answers "not found"
- * for an empty result), remembers that for this run and uses the fallback from then on.
+ * Reads keys with `search` in chunks of 100 (a chunk refused for one key is split until the key
+ * stands alone). If the server has no search route (404/405: a search never answers "not found"
+ * for an empty result), that is remembered for this run and the keys are read with `fallback`.
  */
-async function searchOr<T>(client: VendorClient, search: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
-	if (!withoutSearch.has(client)) {
+async function readBySearch(
+	client: VendorClient,
+	keys: string[],
+	search: (part: string[]) => Promise<Map<string, PerscomUser>>,
+	fallback: (keys: string[]) => Promise<KeyedRead<PerscomUser>>,
+): Promise<KeyedRead<PerscomUser>> {
+	if (keys.length === 0) return emptyRead();
+	if (withoutSearch.has(client)) return await fallback(keys);
+	// What a chunk fails with, unsent, once the server is known to have no search route: its keys are read another way below.
+	const noSearchRoute = new NodeOperationError(client.node, 'PERSCOM has no search route (POST /users/search)');
+	const read = await readInChunks(keys, PERSCOM_MAX_BATCH, async (part) => {
+		if (withoutSearch.has(client)) throw noSearchRoute;
 		let failure: unknown;
 		try {
-			return await search();
+			return await search(part);
 		} catch (error) {
 			failure = error;
 		}
@@ -95,65 +122,81 @@ async function searchOr<T>(client: VendorClient, search: () => Promise<T>, fallb
 		// Errors from client.request are already NodeApiErrors naming the item and the fix.
 		if (status !== 404 && status !== 405) throw failure;
 		withoutSearch.add(client);
-	}
-	return await fallback();
+		// Not a "not found" for the keys, and not a reason to split: they are read another way below.
+		throw noSearchRoute;
+	});
+	const unsearched = [...read.failed].filter(([, error]) => error === noSearchRoute).map(([key]) => key);
+	for (const key of unsearched) read.failed.delete(key);
+	return unsearched.length > 0 ? mergeRead(read, await fallback(unsearched)) : read;
 }
 
 /** How many single reads may wait on the throttle at once when the search route is missing. */
 const READ_CONCURRENCY = 4;
 
-/** Users by lower-cased email, through `email in [...]` searches of 100 emails each (without a search route: the full list). */
-export async function findUsersByEmail(client: VendorClient, emails: string[], include: string[] = []): Promise<Map<string, PerscomUser>> {
-	const found = new Map<string, PerscomUser>();
-	let everyone: PerscomUser[] | undefined;
-	for (const part of chunk(unique(emails), PERSCOM_MAX_BATCH)) {
-		const users = await searchOr(
-			client,
-			async () =>
-				await listUsers(client, {
-					search: { filters: [{ field: 'email', operator: 'in', value: part }] },
-					include,
-					action: `look up ${part.length} ${part.length === 1 ? 'user' : 'users'} by email`,
-				}),
-			async () => (everyone ??= await listUsers(client, { include, action: 'list users to match them by email' })),
-		);
-		for (const user of users) {
-			const email = typeof user.email === 'string' ? user.email.toLowerCase() : undefined;
-			if (email && part.includes(email)) found.set(email, user);
-		}
-	}
-	return found;
+/**
+ * Users by lower-cased email, with the emails whose read failed apart, through `email in [...]`
+ * searches of 100 emails each (without a search route: the full list, once).
+ */
+export async function readUsersByEmail(client: VendorClient, emails: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
+	const wanted = unique(emails.map((e) => e.toLowerCase()));
+	const byEmail = (users: PerscomUser[], part: string[]) =>
+		new Map(users.filter((u) => typeof u.email === 'string' && part.includes(u.email.toLowerCase())).map((u) => [(u.email as string).toLowerCase(), u] as const));
+	return await readBySearch(
+		client,
+		wanted,
+		async (part) => {
+			const noun = part.length === 1 ? 'user' : 'users';
+			const search: OrionSearch = { filters: [{ field: 'email', operator: 'in', value: part }] };
+			return byEmail((await listUsers(client, { search, include, action: `look up ${part.length} ${noun} by email` })).users, part);
+		},
+		async (rest) => {
+			const read = emptyRead<PerscomUser>();
+			try {
+				const { users } = await listUsers(client, { include, action: 'list users to match them by email' });
+				read.found = byEmail(users, rest);
+			} catch (error) {
+				for (const email of rest) read.failed.set(email, error as Error);
+			}
+			return read;
+		},
+	);
 }
 
 /**
- * Users by ID or email, keyed as asked; keys not found are absent. One ID is GET /users/{id};
- * several IDs are `id in [...]` searches of 100 (every page followed), emails as in
- * `findUsersByEmail`. Without a search route, IDs are read one by one.
+ * Users by lower-cased email, for a write that needs every look-up: the first failure is thrown
+ * (a user whose look-up failed must never look absent).
  */
-export async function readUsersByKeys(client: VendorClient, keys: string[], include: string[] = []): Promise<Map<string, PerscomUser>> {
-	const found = new Map<string, PerscomUser>();
+export async function findUsersByEmail(client: VendorClient, emails: string[], include: string[] = []): Promise<Map<string, PerscomUser>> {
+	const read = await readUsersByEmail(client, emails, include);
+	const failure = firstFailure(read);
+	if (failure) throw failure;
+	return read.found;
+}
+
+/**
+ * Users by ID or email, keyed as asked, with the keys whose read failed apart; keys not found are
+ * absent. One ID is GET /users/{id}; several IDs are `id in [...]` searches of 100 (every page
+ * followed; a search refused for one ID is split until that ID stands alone), emails as in
+ * `readUsersByEmail`. Without a search route, IDs are read one by one.
+ */
+export async function readUsersByKeys(client: VendorClient, keys: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
 	const ids = unique(keys.filter(isUserId));
 	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
-	if (ids.length === 1 && emails.length === 0) {
-		const user = await getUser(client, ids[0], include);
-		if (user) found.set(ids[0], user);
-		return found;
-	}
-	for (const part of chunk(ids, PERSCOM_MAX_BATCH)) {
-		const users = await searchOr(
-			client,
-			async () =>
-				await listUsers(client, {
-					search: { filters: [{ field: 'id', operator: 'in', value: part.map(Number) }] },
-					include,
-					action: `look up ${part.length} users by ID`,
-				}),
-			async () => [...(await fanOut(part, READ_CONCURRENCY, async (id) => await getUser(client, id, include))).values()].filter((u): u is PerscomUser => !!u),
-		);
-		for (const user of users) if (part.includes(String(user.id))) found.set(String(user.id), user);
-	}
-	for (const [key, user] of await findUsersByEmail(client, emails, include)) found.set(key, user);
-	return found;
+	const one = async (rest: string[]) => await readEach(rest, READ_CONCURRENCY, async (id) => await getUser(client, id, include));
+	const read =
+		ids.length === 1 && emails.length === 0
+			? await one(ids)
+			: await readBySearch(
+					client,
+					ids,
+					async (part) => {
+						const search: OrionSearch = { filters: [{ field: 'id', operator: 'in', value: part.map(Number) }] };
+						const { users } = await listUsers(client, { search, include, action: `look up ${part.length} users by ID` });
+						return new Map(users.filter((u) => part.includes(String(u.id))).map((u) => [String(u.id), u] as const));
+					},
+					one,
+				);
+	return mergeRead(read, await readUsersByEmail(client, emails, include));
 }
 
 /** POST /{version}/users/batch `{resources: [...]}`: one transaction; the created users, as answered. */

@@ -37,10 +37,11 @@ describe('Flashduty node in the n8n engine: Get Many', () => {
 		const seeded = sim.seedSample(samplePeople(0, 250));
 		const result = await runWorkflow({ items: [{}], nodes: [flashduty({ operation: 'getAll', returnAll: true })], credentials });
 		expect(result.error).toBeUndefined();
+		// Return All without a chosen sort reads oldest first: a stable order while the account changes.
 		expect(bodies('/member/list')).toEqual([
-			{ p: 1, limit: 100 },
-			{ p: 2, limit: 100 },
-			{ p: 3, limit: 100 },
+			{ orderby: 'created_at', asc: true, p: 1, limit: 100 },
+			{ orderby: 'created_at', asc: true, p: 2, limit: 100 },
+			{ orderby: 'created_at', asc: true, p: 3, limit: 100 },
 		]);
 		expect(sim.requests).toHaveLength(3);
 		// Every request is a POST carrying the key as app_key.

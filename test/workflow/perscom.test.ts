@@ -99,7 +99,8 @@ describe('PERSCOM node in the n8n engine', () => {
 				{ field: 'unit_id', operator: '=', value: 7 },
 				{ field: 'updated_at', operator: '>=', value: '2025-06-01 12:00:00' },
 			],
-			sort: [{ field: 'name', direction: 'desc' }],
+			// The ID breaks ties, so that pages of equal names hold still.
+			sort: [{ field: 'name', direction: 'desc' }, { field: 'id', direction: 'asc' }],
 		});
 		const expected = users.filter((u) => u.approved && u.unit_id === 7 && u.id > 30).sort((a, b) => b.name.localeCompare(a.name));
 		expect(expected.length).toBeGreaterThan(3);

@@ -2,8 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { unique } from '../engine/batch';
 import { inputError } from '../engine/errors';
-import { text } from '../engine/values';
 import type { VendorApi } from '../engine/vendor';
+
+/** Keys are shown in messages cut to this many characters. */
+const SHOWN_KEY_LENGTH = 100;
+
+/** A key as messages show it: cut to 100 characters (with its full length said), so no message runs long. */
+export function shownKey(key: string): string {
+	return key.length > SHOWN_KEY_LENGTH ? `${key.slice(0, SHOWN_KEY_LENGTH)}… (${key.length} characters)` : key;
+}
 
 /** Emails are looked up case-insensitively everywhere; IDs are kept as given. */
 export function normalizeKey(key: string): string {
@@ -14,14 +21,62 @@ export function isEmailKey(key: string): boolean {
 	return key.includes('@');
 }
 
-/** A list parameter given as "a, b\nc", as an array, or as a single number. */
+/** What a value that cannot be a key is, in words, for messages: "a boolean (true)", "an object ({"a":1})". */
+function kindOf(value: unknown): string {
+	const kind = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value === 'boolean' ? 'a boolean' : `a ${typeof value}`;
+	let shown: string;
+	try {
+		shown = JSON.stringify(value) ?? String(value);
+	} catch {
+		shown = String(value);
+	}
+	return `${kind} (${shownKey(shown)})`;
+}
+
+/**
+ * One key as text: a string (trimmed) or a finite number; undefined when empty. Anything else (a
+ * boolean, an object, a list) cannot be an ID or an email: `problem` says what it is.
+ */
+function keyText(value: unknown): { key?: string; problem?: string } {
+	if (value === null || value === undefined) return {};
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		return trimmed === '' ? {} : { key: trimmed };
+	}
+	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return { key: String(value) };
+	return { problem: kindOf(value) };
+}
+
+function badKey(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string, problem: string): Error {
+	return inputError(
+		ctx.getNode(),
+		`The ${what} must be text or a number, not ${problem}`,
+		itemIndex,
+		`Set "${name}" to an ID or an email, e.g. with an expression such as {{ $json.id }}; check that the expression picks the field itself, not the object around it.`,
+	);
+}
+
+/** A list parameter given as "a, b\nc", as an array, or as a single number; `problem` names an entry that cannot be a key. */
+function keyList(value: unknown): { keys: string[]; problem?: string } {
+	const raw: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : [value];
+	const keys: string[] = [];
+	for (const entry of raw) {
+		const { key, problem } = keyText(entry);
+		if (problem) return { keys, problem };
+		if (key !== undefined) keys.push(normalizeKey(key));
+	}
+	return { keys };
+}
+
+/** A list parameter given as "a, b\nc", as an array, or as a single number; entries that are not text or numbers are left out. */
 export function parseKeyList(value: unknown): string[] {
 	const raw: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : [value];
-	return raw.map((v) => text(v)).filter((v): v is string => v !== undefined).map(normalizeKey);
+	return raw.map((v) => keyText(v).key).filter((v): v is string => v !== undefined).map(normalizeKey);
 }
 
 export function readKey(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): string {
-	const key = text(ctx.getNodeParameter(name, itemIndex));
+	const { key, problem } = keyText(ctx.getNodeParameter(name, itemIndex));
+	if (problem) throw badKey(ctx, name, itemIndex, what, problem);
 	if (key === undefined) {
 		throw inputError(ctx.getNode(), `No ${what} given`, itemIndex, `Set the "${name}" parameter, e.g. with an expression such as {{ $json.id }}.`);
 	}
@@ -29,7 +84,8 @@ export function readKey(ctx: IExecuteFunctions, name: string, itemIndex: number,
 }
 
 export function readKeyList(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): string[] {
-	const keys = parseKeyList(ctx.getNodeParameter(name, itemIndex));
+	const { keys, problem } = keyList(ctx.getNodeParameter(name, itemIndex));
+	if (problem) throw badKey(ctx, name, itemIndex, `list of ${what}`, `a list holding ${problem}`);
 	if (keys.length === 0) {
 		throw inputError(ctx.getNode(), `No ${what} given`, itemIndex, `Set "${name}" to a comma-separated list or an array, e.g. {{ $json.ids }}.`);
 	}
@@ -38,7 +94,8 @@ export function readKeyList(ctx: IExecuteFunctions, name: string, itemIndex: num
 
 function checkKey(ctx: IExecuteFunctions, api: VendorApi, key: string, itemIndex: number): void {
 	const found = api.checkKey?.(key);
-	if (found) throw inputError(ctx.getNode(), found.problem, itemIndex, found.fix);
+	// The vendor's message may quote the key: a long one is cut there too.
+	if (found) throw inputError(ctx.getNode(), found.problem.split(key).join(shownKey(key)), itemIndex, found.fix);
 }
 
 /** Get: each item's key (parameter `id`), or the input error that item gets instead. */

@@ -3,15 +3,23 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { unique } from '../engine/batch';
 import { inputError } from '../engine/errors';
 import type { VendorApi } from '../engine/vendor';
+import { shownKey } from './keys';
 import { errorForItem, errorItem, outputItem, shapeRecord, type ToUnified } from './output';
 
-/** A read that went through or failed: the records found by key, or the error every item gets. */
-export type ReadResult<Raw> = { found: Map<string, Raw> } | { error: Error };
+/**
+ * A read by key: the records found by key and the keys whose read failed, each with its own error
+ * (`failed` may be left out when nothing failed), or the error every item gets.
+ */
+export type ReadResult<Raw> = { found: Map<string, Raw>; failed?: Map<string, Error> } | { error: Error };
 
-/** Waits for a read and keeps its failure as a value, so that it can be given to the items it concerns. */
-export async function settleRead<Raw>(read: Promise<Map<string, Raw>>): Promise<ReadResult<Raw>> {
+/**
+ * Waits for a read and keeps a failure of the whole read as a value, so that it can be given to the
+ * items it concerns. The read gives either a map of records or records and per-key failures.
+ */
+export async function settleRead<Raw>(read: Promise<Map<string, Raw> | { found: Map<string, Raw>; failed: Map<string, Error> }>): Promise<ReadResult<Raw>> {
 	try {
-		return { found: await read };
+		const result = await read;
+		return result instanceof Map ? { found: result } : result;
 	} catch (error) {
 		return { error: error as Error };
 	}
@@ -27,12 +35,17 @@ export interface ReadOutputOptions<Raw extends IDataObject> {
 
 function notFoundError<Raw extends IDataObject>(ctx: IExecuteFunctions, options: ReadOutputOptions<Raw>, key: string, itemIndex: number) {
 	const vendor = options.api.displayName;
-	return inputError(ctx.getNode(), `No ${vendor} ${options.noun} matches "${key}"`, itemIndex, `Check the ID or email. ${vendor} was asked and returned no record for it.`);
+	return inputError(ctx.getNode(), `No ${vendor} ${options.noun} matches "${shownKey(key)}"`, itemIndex, `Check the ID or email. ${vendor} was asked and returned no record for it.`);
+}
+
+/** The failure of one key's read, if it failed (the whole read's failure counts for every key). */
+function failureOf<Raw>(read: ReadResult<Raw>, key: string): Error | undefined {
+	return 'error' in read ? read.error : read.failed?.get(key);
 }
 
 /**
  * Get's outputs: one per input item, the record found for its key, or an error (bad key, not
- * found, or the read's failure) that is an error item under "Continue On Fail".
+ * found, or the failure of that key's read) that is an error item under "Continue On Fail".
  */
 export function getOutputs<Raw extends IDataObject>(
 	ctx: IExecuteFunctions,
@@ -44,24 +57,27 @@ export function getOutputs<Raw extends IDataObject>(
 	for (let i = 0; i < keys.length; i++) {
 		const key = keys[i];
 		let error: Error;
+		let notFound = false;
 		if (key instanceof Error) error = key;
-		else if ('error' in read) error = errorForItem(ctx, read.error, i);
 		else {
-			const record = read.found.get(key);
-			if (record) {
+			const failure = failureOf(read, key);
+			const record = 'found' in read ? read.found.get(key) : undefined;
+			if (!failure && record) {
 				out.push(outputItem(shapeRecord(record, ctx.getNodeParameter('simplify', i, true) as boolean, options.toUnified), i));
 				continue;
 			}
-			error = notFoundError(ctx, options, key, i);
+			notFound = !failure;
+			error = failure ? errorForItem(ctx, failure, i) : notFoundError(ctx, options, key, i);
 		}
 		if (!ctx.continueOnFail()) throw error;
-		out.push(errorItem(error, i, typeof key === 'string' ? { id: key, notFound: !('error' in read) } : {}));
+		out.push(errorItem(error, i, typeof key === 'string' ? { id: key, notFound } : {}));
 	}
 	return out;
 }
 
 /**
- * Batch Get's outputs: for every input item, one output per record found. Keys not found are never
+ * Batch Get's outputs: for every input item, one output per key: the record found, or the error of
+ * that key's read (an error item with the key under "Continue On Fail"). Keys not found are never
  * dropped: by default each yields `{ source, id, notFound: true }`; with "If Not Found: Fail" they
  * are one error for the item.
  */
@@ -75,9 +91,9 @@ export function batchGetOutputs<Raw extends IDataObject>(
 	const vendor = options.api.displayName;
 	for (let i = 0; i < keyLists.length; i++) {
 		const keys = keyLists[i];
-		const fail = (error: Error) => {
+		const fail = (error: Error, extra: IDataObject = {}) => {
 			if (!ctx.continueOnFail()) throw error;
-			out.push(errorItem(error, i));
+			out.push(errorItem(error, i, extra));
 		};
 		if (keys instanceof Error) {
 			fail(keys);
@@ -90,16 +106,19 @@ export function batchGetOutputs<Raw extends IDataObject>(
 		const simplify = ctx.getNodeParameter('simplify', i, true) as boolean;
 		const missing: string[] = [];
 		for (const key of unique(keys)) {
+			const failure = read.failed?.get(key);
 			const record = read.found.get(key);
-			if (record) out.push(outputItem(shapeRecord(record, simplify, options.toUnified), i));
+			if (failure) fail(errorForItem(ctx, failure, i), { id: key, notFound: false });
+			else if (record) out.push(outputItem(shapeRecord(record, simplify, options.toUnified), i));
 			else missing.push(key);
 		}
 		if (missing.length === 0) continue;
 		if (ctx.getNodeParameter('options.onNotFound', i, 'output') === 'error') {
+			const shown = missing.slice(0, 10).map(shownKey).join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
 			fail(
 				inputError(
 					ctx.getNode(),
-					`${missing.length} of ${keys.length} ${options.noun} IDs not found in ${vendor}: ${missing.join(', ')}`,
+					`${missing.length} of ${keys.length} ${options.noun} IDs not found in ${vendor}: ${shown}`,
 					i,
 					'Check these IDs or emails, or set Options > If Not Found to "Output an Item" to carry on and mark them.',
 				),

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { changingListWarning } from '../../../shared/engine/paginate';
 import { text } from '../../../shared/engine/values';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
 import { listParameters } from '../../../shared/helpers/parameters';
@@ -42,14 +43,21 @@ export const description: INodeProperties[] = [
 	simplifyField('person', ['getAll']),
 ];
 
-/** Get Many: GET /people, 100 a page, with the Status and Search filters as query parameters. */
+/**
+ * Get Many: GET /people, 100 a page, with the Status and Search filters as query parameters. A list
+ * that kept changing while it was read twice gets a warning hint with how many may be missing.
+ */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
+	let missing = 0;
+	const out = await forEachItem(this, items, async (i) => {
 		const { limit, filters, simplify } = listParameters(this, i);
 		const query: IDataObject = {};
 		if (text(filters.status)) query.status = filters.status;
 		if (text(filters.search)) query.search = filters.search;
-		const people = await listPeople(client, { filters: query, limit, itemIndex: i });
+		const { people, mayBeMissing } = await listPeople(client, { filters: query, limit, itemIndex: i });
+		missing += mayBeMissing;
 		return people.map((person) => shapeRecord(person, simplify, unifiedFromFlameup));
 	});
+	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('Flameup', 'people', missing) });
+	return out;
 };

@@ -8,6 +8,7 @@ import { clip, text } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
 import { readItemPayloads } from '../../../shared/helpers/parameters';
+import { firstFailure } from '../../../shared/engine/keyedRead';
 import type { Operation } from '../../../shared/helpers/router';
 import { idNumber } from '../../api';
 import { loadMemberDirectory } from '../../directory';
@@ -76,7 +77,12 @@ interface DeleteRecord {
 
 /** Whether the member an identifier names still exists: by ID (/person/infos), email (exact look-up) or ref_id (the member list). */
 async function stillThere(client: VendorClient, identifier: IDataObject, itemIndex: number): Promise<boolean> {
-	if (typeof identifier.member_id === 'number') return (await readPersonsById(client, [String(identifier.member_id)])).size > 0;
+	if (typeof identifier.member_id === 'number') {
+		const read = await readPersonsById(client, [String(identifier.member_id)]);
+		const failure = firstFailure(read);
+		if (failure) throw failure;
+		return read.found.size > 0;
+	}
 	if (typeof identifier.email === 'string') return (await findMemberByEmail(client, identifier.email, itemIndex)) !== undefined;
 	const ref = String(identifier.ref_id);
 	return (await loadMemberDirectory(client, [{ externalId: ref }])).byRef.has(ref);

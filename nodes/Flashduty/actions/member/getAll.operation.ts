@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
+import { changingListWarning } from '../../../shared/engine/paginate';
 import { text } from '../../../shared/engine/values';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
 import { listParameters } from '../../../shared/helpers/parameters';
@@ -88,16 +89,24 @@ function listBody(ctx: IExecuteFunctions, filters: IDataObject, options: IDataOb
 }
 
 /**
- * Get Many: POST /member/list, 100 a page, to the end or the limit. Flashduty lets no client read
- * past 10,000 members of a list; when a list is longer, a warning hint says how to narrow it.
+ * Get Many: POST /member/list, 100 a page, to the end or the limit. Return All without a chosen sort
+ * reads oldest first (created_at ascending: new members join the end and updates move nobody), so
+ * the pages hold still while the account changes; Limit keeps Flashduty's own order (most recently
+ * updated first), which decides which members come. Flashduty lets no client read past 10,000
+ * members of a list; when a list is longer, a warning hint says how to narrow it. A list that kept
+ * changing while it was read twice gets a warning hint with how many may be missing.
  */
 export const execute: Operation = async function (items, client) {
-	let warned = false;
-	return await forEachItem(this, items, async (i) => {
+	let cutWarned = false;
+	let missing = 0;
+	const out = await forEachItem(this, items, async (i) => {
 		const { limit, filters, options, simplify } = listParameters(this, i);
-		const { members, cut } = await listMembers(client, { body: listBody(this, filters, options, i), limit, itemIndex: i, action: 'list members' });
-		if (cut && !warned) {
-			warned = true;
+		const body = listBody(this, filters, options, i);
+		if (limit === undefined && body.orderby === undefined && body.asc === undefined) Object.assign(body, { orderby: 'created_at', asc: true });
+		const { members, cut, mayBeMissing } = await listMembers(client, { body, limit, itemIndex: i, action: 'list members' });
+		missing += mayBeMissing;
+		if (cut && !cutWarned) {
+			cutWarned = true;
 			this.addExecutionHints({
 				type: 'warning',
 				location: 'outputPane',
@@ -106,4 +115,6 @@ export const execute: Operation = async function (items, client) {
 		}
 		return members.map((member) => shapeRecord(member, simplify, unifiedFromFlashduty));
 	});
+	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('Flashduty', 'members', missing) });
+	return out;
 };

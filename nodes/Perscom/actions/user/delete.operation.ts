@@ -6,6 +6,7 @@ import { errorContext, inputError, isValidationError } from '../../../shared/eng
 import { clip } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
+import { firstFailure } from '../../../shared/engine/keyedRead';
 import type { Operation } from '../../../shared/helpers/router';
 import { PERSCOM_MAX_BATCH } from '../../api';
 import { integerId } from '../../mapping';
@@ -70,8 +71,11 @@ export const execute: Operation = async function (items, client) {
 				splitDelete,
 			),
 		reread: async (pending) => {
-			const found = await readUsersByKeys(client, unique(pending.map((r) => String(r.id))));
-			return new Map(pending.filter((r) => !found.has(String(r.id))).map((r): [DeleteRecord, ItemResult] => [r, deleted(r)]));
+			const read = await readUsersByKeys(client, unique(pending.map((r) => String(r.id))));
+			// A user the re-read could not see is not taken for deleted: the record stays unsettled.
+			const failure = firstFailure(read);
+			if (failure) throw failure;
+			return new Map(pending.filter((r) => !read.found.has(String(r.id))).map((r): [DeleteRecord, ItemResult] => [r, deleted(r)]));
 		},
 		unsettled: (r, error) => mayBeStoredError(this.getNode(), error, r.index, `The deletion of user ${r.id}`, 'Look the user up with Get (by ID)'),
 		notStored: (r, error) => notStoredError(this.getNode(), error, r.index, `The user ${r.id} was not deleted`),

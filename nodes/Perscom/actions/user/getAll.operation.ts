@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { changingListWarning } from '../../../shared/engine/paginate';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
 import { listParameters } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -119,12 +120,21 @@ export const description: INodeProperties[] = [
 	simplifyField('user', ['getAll']),
 ];
 
-/** Get Many: GET /users page by page, or POST /users/search when a filter or a sort is set. */
+/**
+ * Get Many: GET /users page by page, or POST /users/search when a filter or a sort is set; a chosen
+ * sort gets the ID as its tie-breaker, so that pages of equal values hold still. A list that kept
+ * changing while it was read twice gets a warning hint with how many may be missing.
+ */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
+	let missing = 0;
+	const out = await forEachItem(this, items, async (i) => {
 		const { limit, filters, options, simplify } = listParameters(this, i);
 		const search = listSearch(filters, options);
-		const users = await listUsers(client, { search, include: readIncludeOption(this, i), limit, itemIndex: i, action: search ? 'search users' : 'list users' });
+		if (search?.sort && !search.sort.some((s) => s.field === 'id')) search.sort.push({ field: 'id', direction: 'asc' });
+		const { users, mayBeMissing } = await listUsers(client, { search, include: readIncludeOption(this, i), limit, itemIndex: i, action: search ? 'search users' : 'list users' });
+		missing += mayBeMissing;
 		return users.map((user) => shapeRecord(user, simplify, unifiedFromPerscom));
 	});
+	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('PERSCOM', 'users', missing) });
+	return out;
 };
