@@ -7,13 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/**
- * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
- * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
- * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
- * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
- * Messages are fixed texts: they never contain the key.
- */
+/** Test-connection rules: fixed messages, never the key (docs/ARCHITECTURE.md, "Credential tests"). */
 const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
 	{ type: 'responseCode', properties: { value: 401, message: 'Flameup refused the API key (HTTP 401). Copy the whole key (ws_live_… or ws_test_…) again.' } },
 	{ type: 'responseCode', properties: { value: 403, message: 'The API key may not list people (HTTP 403): it needs the people:read and people:list permissions.' } },

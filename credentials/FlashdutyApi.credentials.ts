@@ -7,13 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/**
- * Rules for n8n's credential tester: a `responseCode` rule names the failure for an HTTP status, and a
- * `responseSuccessBody` rule fails a 2xx answer when `get(body, key) === value` (n8n
- * packages/cli/src/services/credentials-tester.service.ts; the first matching rule wins). n8n's type
- * admits one kind of rule per array, but the tester reads each rule's own `type`, so both are listed.
- * Messages are fixed texts: they never contain the key.
- */
+/** Test-connection rules: fixed messages, never the key (docs/ARCHITECTURE.md, "Credential tests"). */
 const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
 	{ type: 'responseCode', properties: { value: 401, message: 'Flashduty refused the App Key (HTTP 401 Unauthorized). Copy it again from Account → APP Keys.' } },
 	{ type: 'responseCode', properties: { value: 403, message: 'The App Key may not list members (HTTP 403 AccessDenied): its scope or its creator\'s role lacks member access.' } },

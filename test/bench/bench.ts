@@ -4,6 +4,9 @@
  */
 import { samplePeople } from '../../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
+import { pairBatchAnswer } from '../../nodes/Flameup/batchAnswer';
+import type { FlameupPerson, FlameupPersonPayload } from '../../nodes/Flameup/mapping';
+import { objectWithArray, recordsWithIds } from '../../nodes/shared/engine/answers';
 import { runWorkflow } from '../workflow/harness';
 
 interface Row {
@@ -58,7 +61,42 @@ async function main() {
 		await sim.stop();
 	}
 	console.table(rows);
+	const checks = checkCost(size);
+	const perItem = (row: Row) => (row.seconds * 1000) / row.items;
+	console.log(
+		`Answer checks (every page's list and IDs) and key matching (each batch answer paired by userId/email) for ${size.toLocaleString('en-US')} people: ` +
+			`${checks.checkMs.toFixed(2)} ms + ${checks.matchMs.toFixed(2)} ms, i.e. ${(((checks.checkMs + checks.matchMs) / size) * 1000).toFixed(2)} µs per item, ` +
+			`against ${(perItem(rows[0]) * 1000).toFixed(0)} µs (Get Many) and ${(perItem(rows[1]) * 1000).toFixed(0)} µs (Batch Upsert) per item for the whole run in n8n's engine.`,
+	);
 	console.log(`Flameup allows 120 requests/minute per key: ${size / 100} requests per scenario stay within one window when size <= 12,000.`);
+}
+
+/**
+ * The cost of the fault model's per-item work, measured alone: checking pages of 100 people as the
+ * Flameup node checks them (the list, the total, an ID on every record) and pairing batch answers of
+ * 100 with what was sent, by key, in a shuffled order.
+ */
+function checkCost(size: number): { checkMs: number; matchMs: number } {
+	const people: FlameupPerson[] = samplePeople(0, size).map((p, i) => ({ id: `uuid-${i}`, external_id: `ext-${p.n}`, email: p.email, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }));
+	const pages = Array.from({ length: Math.ceil(size / 100) }, (_, i) => ({ people: people.slice(i * 100, i * 100 + 100), total: size }));
+	const sent: FlameupPersonPayload[][] = pages.map((page) => page.people.map((p) => ({ userId: p.external_id as string, email: p.email, traits: {} })));
+	const answers = pages.map((page) => ({ people: [...page.people].reverse(), created_count: 0, updated_count: page.people.length }));
+	const time = (work: () => void) => {
+		work(); // warm up
+		const start = process.hrtime.bigint();
+		for (let round = 0; round < 5; round++) work();
+		return Number(process.hrtime.bigint() - start) / 1e6 / 5;
+	};
+	let accepted = 0;
+	const checkMs = time(() => {
+		for (const page of pages) if (objectWithArray(page, 'people', 'total') && recordsWithIds(page.people)) accepted++;
+	});
+	let paired = 0;
+	const matchMs = time(() => {
+		for (let i = 0; i < answers.length; i++) paired += pairBatchAnswer(sent[i], answers[i]).filter((p) => p !== undefined).length;
+	});
+	if (accepted === 0 || paired === 0) throw new Error('the checks rejected the sample pages');
+	return { checkMs, matchMs };
 }
 
 main().catch((error: unknown) => {
