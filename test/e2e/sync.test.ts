@@ -169,7 +169,9 @@ describe("n8n's own credential test (Test connection)", () => {
 			}
 			// A Source token is valid (it may read the account) but may not read users.
 			const refused = await runtime.testCredential(editor, source.id);
-			expect(refused).toMatchObject({ status: 'Error', message: expect.stringContaining('Only an Account API token can read users') as unknown as string });
+			// n8n 2.x shows the rule's message; n8n 1.x answers a 401 with its own "Authorization failed".
+			expect(refused.status).toBe('Error');
+			expect(refused.message).toMatch(/Only an Account API token can read users|Authorization failed/);
 			expect(refused.message).not.toContain(FLXPOINT_SOURCE_TOKEN.slice(0, 12));
 			// Flashduty answering 200 with its error envelope instead of the member list.
 			const flashduty = labCredentials(lab).find((c) => c.type === 'flashdutyApi')!;
