@@ -122,6 +122,9 @@ export class SimServer {
 
 	latencyMs: number;
 
+	/** Whether successful answers carry the vendor's rate-count headers (tests that compress time turn them off). */
+	sendRateHeaders = true;
+
 	/** Counts answers by status, for tests ("zero 429s"). */
 	readonly statusCounts = new Map<number, number>();
 
@@ -326,7 +329,7 @@ export class SimServer {
 				await send(this.rules.rateLimited(rate.waitMs, rate.window, this));
 				return;
 			}
-			const rateHeaders = this.rules.rateHeaders?.({ limit: rate.limit, remaining: rate.remaining, resetAtMs: Date.now() + this.realMs(rate.resetAtMs - this.now()) }) ?? {};
+			const rateHeaders = !this.sendRateHeaders ? {} : this.rules.rateHeaders?.({ limit: rate.limit, remaining: rate.remaining, resetAtMs: Date.now() + this.realMs(rate.resetAtMs - this.now()) }) ?? {};
 
 			const candidates = this.routes.filter((r) => r.pattern.test(simReq.path));
 			const route = candidates.find((r) => r.method === simReq.method);

@@ -97,6 +97,18 @@ describe('VendorClient', () => {
 		expect(sent).toHaveLength(2);
 	});
 
+	test("PERSCOM's count on successes (no reset time) is followed: at 0 left, the next request waits a whole window, no 429", async () => {
+		const { client, clock, sent } = scriptedClient([
+			{ statusCode: 200, body: { data: [] }, headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '0' } },
+			{ statusCode: 200, body: { data: [] } },
+		]);
+		await client.request({ method: 'GET', path: '/users', action: 'list', expect: page });
+		const before = clock.t;
+		await client.request({ method: 'GET', path: '/users', action: 'list', expect: page });
+		expect(sent).toHaveLength(2);
+		expect(clock.t - before).toBeGreaterThanOrEqual(60_000);
+	});
+
 	test('every request is sent with a time limit, an abort signal and no automatic redirects', async () => {
 		const { client, sent } = scriptedClient([{ statusCode: 200, body: { data: [] } }]);
 		await client.request({ method: 'GET', path: '/users', action: 'list' });

@@ -164,10 +164,13 @@ export class VendorClient {
 
 			const apiResponse: ApiResponse = { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 			const status = apiResponse.statusCode;
-			// The server's count includes other clients of the key; it is followed where the answer says
-			// when its window resets (without that, the window's length is a guess).
+			// The server's count includes other clients of the key. Without a reset time (PERSCOM sends
+			// only Limit and Remaining on successes), its window is taken to end one rate window from now.
 			const count = serverRateCount(apiResponse.headers, Date.now());
-			if (count?.resetAt !== undefined) this.limiter.observe(count.limit, count.remaining, this.clock.now() + count.resetAt - Date.now());
+			if (count) {
+				const resetIn = count.resetAt !== undefined ? count.resetAt - Date.now() : quietWindowMs;
+				this.limiter.observe(count.limit, count.remaining, this.clock.now() + resetIn);
+			}
 
 			if (status >= 300 && status < 400 && status !== 304) {
 				const location = apiResponse.headers.location ?? apiResponse.headers.Location;
