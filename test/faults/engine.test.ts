@@ -50,7 +50,7 @@ describe('time limits', () => {
 		expect(result.error?.message).toMatch(/^Flameup did not answer in time when trying to list people/);
 		expect(result.error?.description).toMatch(/Timeout/);
 		expect(flameup.count()).toBe(3);
-		expect(seconds).toBeLessThan(15);
+		expect(seconds).toBeLessThan(30);
 		expect(everythingSaid(result)).not.toContain(FLAMEUP_TEST_KEY);
 	});
 
@@ -72,7 +72,7 @@ describe('time limits', () => {
 		expect(result.output.Flameup).toHaveLength(8);
 		expect(result.output.Flameup.every((i) => typeof i.json.error === 'string')).toBe(true);
 		expect(flameup.count()).toBeLessThanOrEqual(12);
-		expect((Date.now() - started) / 1000).toBeLessThan(20);
+		expect((Date.now() - started) / 1000).toBeLessThan(40);
 	});
 
 	test('a timely answer after a timed-out attempt is used (reads are retried)', async () => {
@@ -130,6 +130,6 @@ describe('rate-limit headers with edge values', () => {
 		const result = await runWorkflow({ items: [{}], nodes: [node('flameup', { operation: 'getAll', returnAll: true })], credentials });
 		expect(result.error).toBeUndefined();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
-		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(Date.now() - started).toBeLessThan(20_000);
 	});
 });
