@@ -1,6 +1,6 @@
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { ApiResponse, VendorApi, VendorErrorInfo } from '../shared/engine/vendor';
-import { asRecord, text } from '../shared/engine/values';
+import { asRecord, headerValue, text } from '../shared/engine/values';
 import { isEmailKey } from '../shared/helpers/keys';
 
 export const FLASHDUTY_DEFAULT_BASE_URL = 'https://api.flashcat.cloud';
@@ -15,17 +15,10 @@ export const FLASHDUTY_MAX_INVITE = 20;
 /** /person/infos documents no maximum: 100 IDs a request is our own cap (docs/vendors/flashduty.md#limits). */
 export const FLASHDUTY_PERSON_CHUNK = 100;
 
-function header(response: ApiResponse, name: string): string | undefined {
-	for (const [key, value] of Object.entries(response.headers)) {
-		if (key.toLowerCase() === name) return text(Array.isArray(value) ? value[0] : value);
-	}
-	return undefined;
-}
-
 /** `{request_id, error: {code, message}}` (ErrorResponse); the request ID is also in `Flashcat-Request-Id` (docs/vendors/flashduty.md#errors). */
 function parseFlashdutyError(response: ApiResponse): VendorErrorInfo {
 	const info = commonErrorInfo(response.body);
-	info.requestId ??= header(response, 'flashcat-request-id');
+	info.requestId ??= text(headerValue(response.headers, 'flashcat-request-id'));
 	if (!info.requestId) delete info.requestId;
 	if (info.code === 'ReferenceExist') {
 		// /member/delete without is_force: schedules or escalation rules still name the member.

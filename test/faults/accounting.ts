@@ -1,5 +1,5 @@
 /**
- * Shared helpers of the read fault suites: the faults themselves, a hook that changes a
+ * Shared helpers of the fault suites (reads and writes): the faults themselves, a hook that changes a
  * simulator's data while a node reads it, and the accounting every run is checked against:
  * every input key accounted for exactly once, nothing misreported, no secret said.
  */
@@ -101,7 +101,28 @@ export function expectListExact(out: INodeExecutionData[], mustHave: string[], m
 /** No secret anywhere in what the run said. */
 export function expectNoSecret(result: RunResult, ...secrets: string[]): void {
 	const said = everythingSaid(result);
-	for (const secret of secrets) expect(said.includes(secret)).toBe(false);
+	for (const secret of secrets) {
+		expect(said.includes(secret)).toBe(false);
+		// Nor its first 20 characters (a key cut short in a message).
+		expect(said.includes(secret.slice(0, 20))).toBe(false);
+	}
+}
+
+/** The answer to a write that landed is lost: cut, 502, 504, a malformed 200, a timeout (Options > Timeout 1 s). */
+export const LOST_ANSWERS: Array<[string, Fault, IDataObject]> = [
+	['connection reset', { reset: true, after: true }, {}],
+	['502', { status: 502, after: true }, {}],
+	['504', { status: 504, after: true }, {}],
+	['malformed 200 (HTML)', { status: 200, raw: '<html><body>OK</body></html>', after: true }, {}],
+	['timeout', { silent: true, after: true }, { timeout: 1 }],
+];
+
+/** A write's outputs: every input item accounted for exactly once, paired with its item, in order. */
+export function accountedOnce(result: RunResult, node: string, count: number): IDataObject[] {
+	const out: INodeExecutionData[] = result.output[node] ?? [];
+	expect(out).toHaveLength(count);
+	out.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
+	return out.map((item) => item.json);
 }
 
 /** Warning hints a node added. */

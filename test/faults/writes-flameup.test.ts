@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { samplePeople } from '../../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
 import { runWorkflow, type TestNode } from '../workflow/harness';
-import { accountedOnce, LOST_ANSWERS, noSecret } from './writes-support';
+import { accountedOnce, expectNoSecret, LOST_ANSWERS } from './accounting';
 
 const sim = new FlameupSimulator();
 let credentials: Record<string, Record<string, string>>;
@@ -49,7 +49,7 @@ describe('Flameup Batch Upsert (idempotent): answers lost after the people were 
 		noDuplicatesNoMisreports(out, items);
 		expect(sim.people.size).toBe(5);
 		expect(sim.count(batchPath)).toBe(2);
-		noSecret(result, FLAMEUP_TEST_KEY);
+		expectNoSecret(result, FLAMEUP_TEST_KEY);
 	});
 
 	test('an answer in another order, in the overview shape (userId, traits): each item gets its own person', async () => {
@@ -110,7 +110,7 @@ describe('Flameup Create (not idempotent): the answer is lost after the person w
 		expect(json).toMatchObject({ externalId: 'u-1', email: 'ada@example.com' });
 		expect(sim.people.size).toBe(1);
 		expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /people', 'GET /people/u-1']);
-		noSecret(result, FLAMEUP_TEST_KEY);
+		expectNoSecret(result, FLAMEUP_TEST_KEY);
 	});
 
 	test('a bad item with Continue On Fail off: no person is created for the items before it', async () => {

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { samplePeople } from '../../simulators/core/people';
 import { FLASHDUTY_TEST_KEY, FlashdutySimulator } from '../../simulators/flashduty';
 import { runWorkflow, type TestNode } from '../workflow/harness';
-import { accountedOnce, LOST_ANSWERS, noSecret } from './writes-support';
+import { accountedOnce, expectNoSecret, LOST_ANSWERS } from './accounting';
 
 const sim = new FlashdutySimulator();
 let credentials: Record<string, Record<string, string>>;
@@ -57,7 +57,7 @@ describe('Flashduty Batch Upsert: the answer to an invite is lost after the memb
 		expect(sim.count(invite)).toBe(1);
 		// list, 2 resets, the invite, 3 look-ups by email
 		expect(sim.requests.length).toBeLessThanOrEqual(7);
-		noSecret(result, FLASHDUTY_TEST_KEY);
+		expectNoSecret(result, FLASHDUTY_TEST_KEY);
 	});
 
 	test('an update (/member/info/reset, idempotent) whose answer is lost is sent again', async () => {
@@ -162,7 +162,7 @@ describe('Flashduty Delete: a deletion whose answer is lost is looked up; "gone"
 		]);
 		expect(sim.members.size).toBe(0);
 		expect(sim.count((r) => r.path === '/member/delete')).toBe(2);
-		noSecret(result, FLASHDUTY_TEST_KEY);
+		expectNoSecret(result, FLASHDUTY_TEST_KEY);
 	});
 
 	test('by external ID, connection cut after the delete: read back from the member list, deleted', async () => {

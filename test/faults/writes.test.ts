@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { samplePeople } from '../../simulators/core/people';
 import { PERSCOM_TEST_KEY, PerscomSimulator } from '../../simulators/perscom';
 import { runWorkflow, type TestNode } from '../workflow/harness';
-import { accountedOnce, LOST_ANSWERS, noSecret } from './writes-support';
+import { accountedOnce, expectNoSecret, LOST_ANSWERS } from './accounting';
 
 const sim = new PerscomSimulator();
 let credentials: Record<string, Record<string, string>>;
@@ -55,7 +55,7 @@ describe('PERSCOM Batch Upsert: the answer to a create is lost after the users w
 		// search, PATCH, POST (answer lost), search by email: nothing sent again.
 		expect(sim.count(createBatch)).toBe(1);
 		expect(sim.requests.length).toBeLessThanOrEqual(4);
-		noSecret(result, PERSCOM_TEST_KEY);
+		expectNoSecret(result, PERSCOM_TEST_KEY);
 	});
 
 	test('an update (PATCH, idempotent) whose answer is lost is sent again by the engine; no user created', async () => {
@@ -160,7 +160,7 @@ describe('PERSCOM Delete: a deletion whose answer is lost is read back; "gone" i
 		expect(out).toEqual(users.map((u) => ({ deleted: true, id: String(u.id) })));
 		expect(sim.users.size).toBe(0);
 		expect(sim.count((r) => r.method === 'DELETE')).toBe(1);
-		noSecret(result, PERSCOM_TEST_KEY);
+		expectNoSecret(result, PERSCOM_TEST_KEY);
 	});
 
 	test('one item (DELETE /users/{id}), connection cut after the delete: deleted, not "not found"', async () => {

@@ -1,4 +1,4 @@
-import { asRecord } from './values';
+import { asRecord, asText, clip } from './values';
 
 /**
  * What a usable answer to one request looks like. An answer that does not fit is not data: the
@@ -34,16 +34,6 @@ export function hasId(entry: unknown, idField = 'id'): boolean {
 
 /** The start of an answer body, as text, for an error message (at most `max` characters). */
 export function bodyStart(body: unknown, max = 200): string {
-	let textual: string;
-	if (body === undefined) textual = '(an empty body)';
-	else if (typeof body === 'string') textual = body.trim() === '' ? '(an empty body)' : body;
-	else {
-		try {
-			textual = JSON.stringify(body) ?? String(body);
-		} catch {
-			textual = String(body);
-		}
-	}
-	const flat = textual.replace(/\s+/g, ' ').trim();
-	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+	const empty = body === undefined || (typeof body === 'string' && body.trim() === '');
+	return clip(empty ? '(an empty body)' : asText(body).replace(/\s+/g, ' ').trim(), max);
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { sleep, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { bodyStart } from './answers';
+import { headerValue } from './values';
 import { buildApiError } from './errors';
 import { Redactor } from './redact';
 import { isAmbiguousFailure, MAX_WAIT_MS, nextRetryDelay, serverRateCount } from './retry';
@@ -173,7 +174,7 @@ export class VendorClient {
 			}
 
 			if (status >= 300 && status < 400 && status !== 304) {
-				const location = apiResponse.headers.location ?? apiResponse.headers.Location;
+				const location = headerValue(apiResponse.headers, 'location');
 				const target = typeof location === 'string' ? new URL(location, url) : undefined;
 				if (!target || target.origin !== new URL(url).origin || ++redirects > MAX_REDIRECTS) {
 					throw fail({

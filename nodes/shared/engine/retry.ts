@@ -1,18 +1,11 @@
+import { headerValue as header, type Headers } from './values';
+
 export const MAX_ATTEMPTS = 6;
 /** First backoff step; doubles each attempt (1 s, 2 s, 4 s ... as Flashduty's docs advise). */
 export const BASE_BACKOFF_MS = 1000;
 /** Waits longer than this are not sat out: the error is reported with the time to retry. */
 export const MAX_WAIT_MS = 120_000;
 
-export type Headers = Record<string, string | string[] | undefined>;
-
-function header(headers: Headers, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
-	}
-	return undefined;
-}
 
 /** Whether a status is worth another attempt: 429 and 5xx (not 501, which never changes). */
 export function isRetryableStatus(status: number): boolean {

@@ -22,8 +22,30 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** Any value as text for a message: strings as they are, anything else as JSON (or its String form). */
+export function asText(value: unknown): string {
+	if (typeof value === 'string') return value;
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
 /** Text for a message, cut to `max` characters (long input values never flood an error). */
 export function clip(value: unknown, max = 200): string {
-	const textual = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	const textual = asText(value);
 	return textual.length > max ? `${textual.slice(0, max)}…` : textual;
+}
+
+/** HTTP headers as n8n returns them: any case, a value or a list of values. */
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** One header's value (its first, if repeated), whatever the case of its name. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
 }

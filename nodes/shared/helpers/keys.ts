@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { unique } from '../engine/batch';
 import { inputError } from '../engine/errors';
+import { asText } from '../engine/values';
 import type { VendorApi } from '../engine/vendor';
 
 /** Keys are shown in messages cut to this many characters. */
@@ -24,13 +25,7 @@ export function isEmailKey(key: string): boolean {
 /** What a value that cannot be a key is, in words, for messages: "a boolean (true)", "an object ({"a":1})". */
 function kindOf(value: unknown): string {
 	const kind = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value === 'boolean' ? 'a boolean' : `a ${typeof value}`;
-	let shown: string;
-	try {
-		shown = JSON.stringify(value) ?? String(value);
-	} catch {
-		shown = String(value);
-	}
-	return `${kind} (${shownKey(shown)})`;
+	return `${kind} (${shownKey(asText(value))})`;
 }
 
 /**
