@@ -137,3 +137,51 @@ export function isPersonAnswer(body: unknown): boolean {
 	const person = personFromBody(body);
 	return text(person.id) !== undefined || text(person.external_id) !== undefined;
 }
+
+/** Unified names of the standard traits, for `changes`. */
+const TRAIT_NAMES: Record<(typeof STANDARD_FIELDS)[number], string> = {
+	first_name: 'firstName',
+	last_name: 'lastName',
+	phone: 'phone',
+	avatar_url: 'avatarUrl',
+	timezone: 'timezone',
+	locale: 'locale',
+};
+
+/**
+ * What a batch entry asks Flameup to store, field by field (unified names, custom traits as
+ * `traits.<name>`): only what it sends, since Flameup merges traits into the stored ones.
+ */
+export function flameupFields(payload: FlameupPersonPayload): IDataObject {
+	const fields: IDataObject = {};
+	if (payload.email) fields.email = payload.email.toLowerCase();
+	for (const [trait, value] of Object.entries(payload.traits)) {
+		if (value === undefined) continue;
+		const name = TRAIT_NAMES[trait as keyof typeof TRAIT_NAMES];
+		fields[name ?? `traits.${trait}`] = value;
+	}
+	return fields;
+}
+
+/** What Flameup stores for a person, in the names of `flameupFields` (email lower-cased as Flameup compares it). */
+export function storedFlameupFields(input: FlameupPerson): IDataObject {
+	const person = flameupPerson(input);
+	const fields: IDataObject = { email: person.email?.toLowerCase() };
+	for (const trait of STANDARD_FIELDS) fields[TRAIT_NAMES[trait]] = person[trait];
+	for (const [trait, value] of Object.entries(person.attributes ?? {})) fields[`traits.${trait}`] = value;
+	return fields;
+}
+
+/** The person a batch entry would make (over `current`, traits merged), for outputs of writes not sent: dry run, skipped, unchanged. */
+export function personFromPayload(payload: FlameupPersonPayload, current?: FlameupPerson): FlameupPerson {
+	const person: FlameupPerson = current ? { ...flameupPerson(current) } : { id: '' };
+	if (!current && payload.userId !== payload.email) person.external_id = payload.userId;
+	if (payload.email) person.email = payload.email;
+	const attributes: IDataObject = { ...(person.attributes ?? {}) };
+	for (const [trait, value] of Object.entries(payload.traits)) {
+		if ((STANDARD_FIELDS as readonly string[]).includes(trait)) person[trait] = value;
+		else attributes[trait] = value;
+	}
+	if (Object.keys(attributes).length > 0) person.attributes = attributes;
+	return person;
+}

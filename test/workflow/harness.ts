@@ -32,6 +32,8 @@ import {
 	type IConnections,
 } from 'n8n-workflow';
 
+import { useMemoryStore } from './processedData';
+
 export const PACKAGE = 'n8n-nodes-people-sync';
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -189,6 +191,7 @@ export async function runWorkflow(options: {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 }): Promise<RunResult> {
 	const loader = await loadPackage();
+	await useMemoryStore();
 	const nodes: INode[] = [
 		{ id: 'items', name: 'Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items) } },
 		...options.nodes.map((n, i) => ({

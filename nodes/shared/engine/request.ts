@@ -50,6 +50,9 @@ export class VendorClient {
 	/** Set when the server stopped answering: later requests of this run fail at once instead of waiting again. */
 	private unreachable: string | undefined;
 
+	/** How many HTTP requests this client has sent (retries included), for the run's summary. */
+	requestsSent = 0;
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		readonly api: VendorApi,
@@ -94,6 +97,7 @@ export class VendorClient {
 	 * is left waiting once the answer is in.
 	 */
 	private async exchange(options: IHttpRequestOptions): Promise<FullResponse> {
+		this.requestsSent++;
 		const abort = new AbortController();
 		const endsAt = Date.now() + this.timeoutMs;
 		let settled = false;

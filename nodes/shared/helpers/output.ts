@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { SETTLE_ROUNDS } from '../engine/batch';
 import { itemSuffix, type ApiErrorContext } from '../engine/errors';
 import type { UnifiedPerson } from '../person/unified';
+import type { Changes } from './sync';
 
 /** How one vendor turns its raw record into the unified person. */
 export type ToUnified<Raw extends IDataObject> = (raw: Raw) => UnifiedPerson;
@@ -11,8 +12,14 @@ export type ToUnified<Raw extends IDataObject> = (raw: Raw) => UnifiedPerson;
 /** What became of one input item of a write: its output, or its error (with facts to show beside it). */
 export type ItemResult = { json: IDataObject } | { error: Error; json?: IDataObject };
 
-/** A write's outcome for one input item, before it is shaped for output. */
-export type WriteOutcome<Raw> = { index: number; action: 'created' | 'updated'; record: Raw } | { index: number; error: Error };
+/** What a write did (or, in a dry run, would do) with one record (docs/ARCHITECTURE.md, "Sync modes"). */
+export type WriteAction = 'created' | 'updated' | 'unchanged' | 'skipped' | 'deleted' | 'unapproved';
+
+/**
+ * A write's outcome for one input item, before it is shaped for output: the record as stored (or
+ * as it would be), the action, an update's `changes`, a skip's `reason`; or the item's error.
+ */
+export type WriteOutcome<Raw> = { index: number; action: WriteAction; record: Raw; changes?: Changes; reason?: string } | { index: number; error: Error };
 
 export function outputItem(json: IDataObject, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
@@ -103,6 +110,7 @@ export function writeResults<Raw extends IDataObject>(
 	ctx: IExecuteFunctions,
 	outcomes: Iterable<WriteOutcome<Raw>>,
 	toUnified: ToUnified<Raw>,
+	dryRun = false,
 ): Map<number, ItemResult> {
 	const results = new Map<number, ItemResult>();
 	for (const outcome of outcomes) {
@@ -110,10 +118,24 @@ export function writeResults<Raw extends IDataObject>(
 			results.set(outcome.index, { error: outcome.error });
 			continue;
 		}
-		const simplify = ctx.getNodeParameter('simplify', outcome.index, true) as boolean;
-		results.set(outcome.index, { json: { ...shapeRecord(outcome.record, simplify, toUnified), action: outcome.action } });
+		results.set(outcome.index, { json: outcomeJson(ctx, outcome, toUnified, dryRun) });
 	}
 	return results;
+}
+
+/** One outcome's output: the record (shaped as Simplify says), `action`, and `changes`, `reason`, `dryRun` where they apply. */
+export function outcomeJson<Raw extends IDataObject>(
+	ctx: IExecuteFunctions,
+	outcome: { index: number; action: WriteAction; record: Raw; changes?: Changes; reason?: string },
+	toUnified: ToUnified<Raw>,
+	dryRun: boolean,
+): IDataObject {
+	const simplify = ctx.getNodeParameter('simplify', outcome.index, true) as boolean;
+	const json: IDataObject = { ...shapeRecord(outcome.record, simplify, toUnified), action: outcome.action };
+	if (outcome.changes) json.changes = outcome.changes as IDataObject;
+	if (outcome.reason) json.reason = outcome.reason;
+	if (dryRun) json.dryRun = true;
+	return json;
 }
 
 /** Sets an error's message as written (n8n rewrites messages that mention network codes) and its `maybeStored`. */
