@@ -37,7 +37,7 @@ export function syncOptionFields(autoPicks: Comparison, autoWhy: string): INodeP
 			type: 'options',
 			default: 'upsert',
 			options: [
-				{ name: 'Create or Update (Upsert)', value: 'upsert', description: 'Create new records and update existing ones' },
+				{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 				{ name: 'Create Only', value: 'createOnly', description: 'Create new records; existing ones are output as skipped' },
 				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing records; items with no record are output as skipped' },
 			],
@@ -56,7 +56,7 @@ export function syncOptionFields(autoPicks: Comparison, autoWhy: string): INodeP
 			type: 'options',
 			default: 'auto',
 			options: [
-				{ name: 'Automatic', value: 'auto', description: `Here: ${picked}. ${autoWhy}` },
+				{ name: 'Automatic', value: 'auto', description: 'Here: ,. ,.' },
 				{ name: 'Last Run', value: 'lastRun', description: 'What this node last wrote for each person (fingerprints kept in n8n\'s deduplication store; no request). Changes made in the target by others are not seen.' },
 				{ name: 'Target', value: 'target', description: 'The records as the target holds them now (read before writing)' },
 			],
