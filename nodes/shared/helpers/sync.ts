@@ -30,6 +30,8 @@ export type Changes = Record<string, { from?: unknown; to: unknown }>;
  */
 export function syncOptionFields(autoPicks: Comparison, autoWhy: string): INodeProperties[] {
 	const picked = autoPicks === 'target' ? 'the target\'s current records' : 'the last run\'s fingerprints';
+	const automatic = `For this node: ${picked}. ${autoWhy}`;
+	const compareDescription = `What "unchanged" is measured against. Automatic uses ${picked} for this node.`;
 	return [
 		{
 			displayName: 'Write Mode',
@@ -56,11 +58,11 @@ export function syncOptionFields(autoPicks: Comparison, autoWhy: string): INodeP
 			type: 'options',
 			default: 'auto',
 			options: [
-				{ name: 'Automatic', value: 'auto', description: 'Here: ,. ,.' },
+				{ name: 'Automatic', value: 'auto', description: automatic },
 				{ name: 'Last Run', value: 'lastRun', description: 'What this node last wrote for each person (fingerprints kept in n8n\'s deduplication store; no request). Changes made in the target by others are not seen.' },
 				{ name: 'Target', value: 'target', description: 'The records as the target holds them now (read before writing)' },
 			],
-			description: `What "unchanged" is measured against. Automatic uses ${picked} for this node.`,
+			description: compareDescription,
 		},
 		{
 			displayName: 'Dry Run',
