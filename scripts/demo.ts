@@ -40,10 +40,10 @@ async function runSyncs(lab: Lab, env: runtime.Env): Promise<SyncSummary[]> {
 		const target = run.data.resultData.runData[template.targetNode] && !error ? runtime.nodeOutput(run, template.targetNode) : [];
 		const row = summarize(template, { source, target }, totalRequests(lab), seconds);
 		if (error || run.status !== 'success') {
-			row.failed = Math.max(row.failed, source.length - row.created - row.updated, 1);
+			row.failed = Math.max(row.failed, source.length - row.created - row.updated - row.unchanged, 1);
 			log(`   failed: ${error?.message ?? run.status}${error?.description ? `\n   ${error.description}` : ''}`);
 		} else {
-			log(`   read ${row.read}, created ${row.created}, updated ${row.updated}, failed ${row.failed}, ${row.requests} API requests, ${row.seconds} s`);
+			log(`   read ${row.read}, created ${row.created}, updated ${row.updated}, unchanged ${row.unchanged}, deleted ${row.deleted}, failed ${row.failed}, ${row.requests} API requests, ${row.seconds} s`);
 		}
 		rows.push(row);
 	}
@@ -89,8 +89,14 @@ async function main(argv: string[]) {
 		const rows = await runSyncs(lab, home.env);
 		step('Summary');
 		console.table(rows);
-		const failed = rows.reduce((sum, r) => sum + r.failed, 0);
+		step('Running every template again: nothing changed in the sources, so nothing is written');
+		const again = await runSyncs(lab, home.env);
+		step('Summary of the second round');
+		console.table(again);
+		const failed = [...rows, ...again].reduce((sum, r) => sum + r.failed, 0);
 		log(`${rows.length} sync workflows, ${rows.reduce((s, r) => s + r.created, 0)} created, ${rows.reduce((s, r) => s + r.updated, 0)} updated, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.`);
+		log(`Second round: ${again.reduce((s, r) => s + r.unchanged, 0)} unchanged, ${again.reduce((s, r) => s + r.created + r.updated + r.deleted, 0)} written.`);
+		log('Next: `npm run demo -- --editor` opens these workflows in the n8n editor; README.md explains the sync modes.');
 		return failed === 0 ? 0 : 1;
 	} finally {
 		await lab.stop();

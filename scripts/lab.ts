@@ -112,6 +112,8 @@ export interface SyncSummary {
 	read: number;
 	created: number;
 	updated: number;
+	unchanged: number;
+	deleted: number;
 	failed: number;
 	requests: number;
 	seconds: number;
@@ -121,10 +123,12 @@ export interface SyncSummary {
 export function summarize(template: Template, outputs: { source: Array<Record<string, unknown>>; target: Array<Record<string, unknown>> }, requests: number, seconds: number): SyncSummary {
 	const count = (action: string) => outputs.target.filter((j) => j.action === action).length;
 	return {
-		workflow: template.name.replace(/^People Sync: /, ''),
+		workflow: template.name.replace(/^People Sync: /, '') + (outputs.target.some((j) => j.dryRun === true) ? ' [nothing written]' : ''),
 		read: outputs.source.length,
 		created: count('created'),
 		updated: count('updated'),
+		unchanged: count('unchanged'),
+		deleted: count('deleted') + count('unapproved'),
 		failed: outputs.target.filter((j) => j.error !== undefined).length,
 		requests,
 		seconds: Math.round(seconds * 10) / 10,

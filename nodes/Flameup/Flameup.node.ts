@@ -11,7 +11,7 @@ export class Flameup implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read, create and update people in Flameup (customer engagement)',
+		description: 'Read, create and update people in Flameup (customer engagement). No Delete or Mirror: Flameup documents no endpoint that deletes a person.',
 		defaults: { name: 'Flameup' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

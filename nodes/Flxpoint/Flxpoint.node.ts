@@ -11,7 +11,7 @@ export class Flxpoint implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read the users of a Flxpoint account (read-only: the API has no user writes)',
+		description: 'Read the users of a Flxpoint account. Read-only, so no Batch Upsert or Mirror: the API has no endpoint that writes or deletes a user.',
 		defaults: { name: 'Flxpoint' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

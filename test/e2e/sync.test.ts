@@ -7,6 +7,7 @@
 import { labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
 import { samplePeople } from '../../simulators/core/people';
+import type { SimServer } from '../../simulators/core/server';
 import { FLAMEUP_TEST_KEY } from '../../simulators/flameup';
 import { FLASHDUTY_TEST_KEY } from '../../simulators/flashduty';
 import { FLXPOINT_SOURCE_TOKEN, FLXPOINT_TEST_TOKEN } from '../../simulators/flxpoint';
@@ -19,14 +20,21 @@ let home: runtime.N8nHome;
 const templates = loadTemplates();
 const byFile = (prefix: string): Template => templates.find((t) => t.file.startsWith(prefix))!;
 
+/** Requests that write: all but the vendors' reads (GET, and the list and search calls sent as POST). */
+const writeRequests = (sim: SimServer) => sim.requests.filter((r) => r.method !== 'GET' && !/\/(member\/list|person\/infos|users\/search)$/.test(r.path));
+
 /**
- * Runs a template again right after its first run: with the source unchanged, nothing is created and
- * every item is an update (idempotent), and the target holds the same number of records.
+ * Runs a template again right after its first run, in a new `n8n execute` process: with the source
+ * unchanged every item is `unchanged`, the target gets 0 write requests and holds the same records.
+ * Templates writing to Flameup compare with the last run (fingerprints in n8n's database), so this
+ * also shows that they persist between two executions of n8n.
  */
-async function expectIdempotent(template: Template, targetSize: () => number) {
+async function expectNothingWritten(template: Template, targetSim: SimServer, targetSize: () => number) {
 	const before = targetSize();
+	targetSim.clearLog();
 	const { target } = await execute(template);
-	expect({ template: template.file, ...actions(target) }).toEqual({ template: template.file, created: 0, updated: target.length, errors: 0 });
+	expect({ template: template.file, ...actions(target) }).toEqual({ template: template.file, created: 0, updated: 0, unchanged: target.length, deleted: 0, errors: 0 });
+	expect(writeRequests(targetSim)).toEqual([]);
 	expect(targetSize()).toBe(before);
 }
 
@@ -40,6 +48,8 @@ async function execute(template: Template) {
 const actions = (items: Array<Record<string, unknown>>) => ({
 	created: items.filter((i) => i.action === 'created').length,
 	updated: items.filter((i) => i.action === 'updated').length,
+	unchanged: items.filter((i) => i.action === 'unchanged').length,
+	deleted: items.filter((i) => i.action === 'deleted').length,
 	errors: items.filter((i) => i.error !== undefined).length,
 });
 
@@ -64,29 +74,63 @@ describe('sync templates in real n8n', () => {
 		const { source, target } = await execute(byFile('1-'));
 		expect(source).toHaveLength(SEED.flxpoint[1]);
 		// Flxpoint 0–299 into Flameup 200–349: 200 new, 100 existing.
-		expect(actions(target)).toEqual({ created: 200, updated: 100, errors: 0 });
+		expect(actions(target)).toEqual({ created: 200, updated: 100, unchanged: 0, deleted: 0, errors: 0 });
 		for (const person of range(SEED.flxpoint)) {
 			const stored = lab.flameup.byEmail(person.email);
 			expect(stored).toMatchObject({ email: person.email, first_name: person.firstName, last_name: person.lastName });
 		}
 		expect(lab.flameup.people.size).toBe(350);
-		await expectIdempotent(byFile('1-'), () => lab.flameup.people.size);
+		await expectNothingWritten(byFile('1-'), lab.flameup, () => lab.flameup.people.size);
+		expect(lab.flameup.requests).toEqual([]);
 	});
 
-	test('2. PERSCOM approved roster → Flashduty members', async () => {
+	test('2. PERSCOM approved roster → Flashduty members, mirrored: users removed from PERSCOM are deleted from Flashduty', async () => {
 		const approved = range(SEED.perscom).filter((p) => p.n % 5 !== 4);
 		const { source, target } = await execute(byFile('2-'));
 		expect(source).toHaveLength(approved.length);
 		expect(source.every((u) => u.status === 'approved')).toBe(true);
 		const expectedUpdates = approved.filter((p) => p.n >= SEED.flashduty[0] && p.n < SEED.flashduty[0] + SEED.flashduty[1]).length;
-		expect(actions(target)).toEqual({ created: approved.length - expectedUpdates, updated: expectedUpdates, errors: 0 });
+		expect(actions(target)).toEqual({ created: approved.length - expectedUpdates, updated: expectedUpdates, unchanged: 0, deleted: 0, errors: 0 });
 		const members = [...lab.flashduty.members.values()];
 		for (const person of approved) {
 			const member = members.find((m) => m.email === person.email);
 			expect(member).toBeDefined();
 			expect(member?.ref_id).toMatch(/^perscom-\d+$/);
 		}
-		await expectIdempotent(byFile('2-'), () => lab.flashduty.members.size);
+		await expectNothingWritten(byFile('2-'), lab.flashduty, () => lab.flashduty.members.size);
+
+		// Five approved users leave PERSCOM: the next run deletes exactly their five members.
+		const leaving = [...lab.perscom.users.values()].filter((u) => u.approved).slice(0, 5);
+		leaving.forEach((u) => lab.perscom.users.delete(u.id));
+		const unmanaged = [...lab.flashduty.members.values()].filter((m) => !m.ref_id?.startsWith('perscom-')).length;
+		lab.flashduty.clearLog();
+		const mirrored = await execute(byFile('2-'));
+		expect(actions(mirrored.target)).toEqual({ created: 0, updated: 0, unchanged: approved.length - 5, deleted: 5, errors: 0 });
+		expect(mirrored.target.filter((m) => m.action === 'deleted').map((m) => m.email).sort()).toEqual(leaving.map((u) => u.email.toLowerCase()).sort());
+		expect(writeRequests(lab.flashduty).map((r) => r.path)).toEqual(Array(5).fill('/member/delete'));
+		for (const user of leaving) expect(lab.flashduty.byEmail(user.email)).toBeUndefined();
+		// Members outside the "perscom-" prefix were never touched.
+		expect([...lab.flashduty.members.values()].filter((m) => !m.ref_id?.startsWith('perscom-'))).toHaveLength(unmanaged);
+	});
+
+	test('5. a dry run of the mirror writes nothing, and its summary says what the real run then does', async () => {
+		const [leaving, renamed] = [...lab.perscom.users.values()].filter((u) => u.approved).slice(0, 2);
+		lab.perscom.users.delete(leaving.id);
+		renamed.name = 'Renamed Person';
+		lab.flashduty.clearLog();
+		const preview = await execute(byFile('5-'));
+		expect(writeRequests(lab.flashduty)).toEqual([]);
+		expect(preview.target.every((m) => m.dryRun === true)).toBe(true);
+		const [message] = runtime.nodeOutput(preview.run, 'Slack Message');
+		expect(message).toMatchObject({ toCreate: 0, toUpdate: 1, toDelete: 1 });
+		expect(message.text).toContain('0 to invite, 1 to update, 1 to delete');
+		expect(message.text).toContain(`• deleted: ${leaving.email.toLowerCase()}`);
+		expect(message.text).toContain('(name)');
+
+		const real = await execute(byFile('2-'));
+		expect(actions(real.target)).toMatchObject({ created: 0, updated: 1, deleted: 1, errors: 0 });
+		expect(writeRequests(lab.flashduty)).toHaveLength(2);
+		expect(real.target.find((m) => m.action === 'updated')).toMatchObject({ name: 'Renamed Person', changes: { name: { to: 'Renamed Person' } } });
 	});
 
 	test('3. Flashduty members → Flameup people', async () => {
@@ -96,7 +140,7 @@ describe('sync templates in real n8n', () => {
 		expect(counts.errors).toBe(0);
 		expect(counts.created + counts.updated).toBe(source.filter((m) => m.email).length);
 		for (const member of source) expect(lab.flameup.byEmail(String(member.email))).toBeDefined();
-		await expectIdempotent(byFile('3-'), () => lab.flameup.people.size);
+		await expectNothingWritten(byFile('3-'), lab.flameup, () => lab.flameup.people.size);
 	});
 
 	test('4. Flameup people → PERSCOM users', async () => {
@@ -106,7 +150,7 @@ describe('sync templates in real n8n', () => {
 		for (const person of source) expect(users.find((u) => u.email === person.email)).toBeDefined();
 		expect(actions(target).created).toBeGreaterThan(0);
 		expect(actions(target).updated).toBeGreaterThan(0);
-		await expectIdempotent(byFile('4-'), () => lab.perscom.users.size);
+		await expectNothingWritten(byFile('4-'), lab.perscom, () => lab.perscom.users.size);
 	});
 
 	test('a run against simulators answering 429s and 500s along the way still syncs every record', async () => {
@@ -117,7 +161,8 @@ describe('sync templates in real n8n', () => {
 		lab.flameup.failNext(1, { status: 500 });
 		lab.all.forEach((sim) => sim.clearLog());
 		const { target } = await execute(byFile('1-'));
-		expect(actions(target)).toEqual({ created: 40, updated: SEED.flxpoint[1], errors: 0 });
+		// The 300 synced before are unchanged and not sent: only the 40 newcomers are written.
+		expect(actions(target)).toEqual({ created: 40, updated: 0, unchanged: SEED.flxpoint[1], deleted: 0, errors: 0 });
 		for (const person of newcomers) expect(lab.flameup.byEmail(person.email)).toBeDefined();
 		expect(lab.flameup.statusCounts.get(429)).toBe(2);
 		expect(lab.flameup.statusCounts.get(500)).toBe(1);
