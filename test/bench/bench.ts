@@ -8,6 +8,7 @@ import { pairBatchAnswer } from '../../nodes/Flameup/batchAnswer';
 import type { FlameupPerson, FlameupPersonPayload } from '../../nodes/Flameup/mapping';
 import { objectWithArray, recordsWithIds } from '../../nodes/shared/engine/answers';
 import { runWorkflow } from '../workflow/harness';
+import { syncBench } from './syncBench';
 
 interface Row {
 	scenario: string;
@@ -69,6 +70,9 @@ async function main() {
 			`against ${(perItem(rows[0]) * 1000).toFixed(0)} µs (Get Many) and ${(perItem(rows[1]) * 1000).toFixed(0)} µs (Batch Upsert) per item for the whole run in n8n's engine.`,
 	);
 	console.log(`Flameup allows 120 requests/minute per key: ${size / 100} requests per scenario stay within one window when size <= 12,000.`);
+
+	console.log(`\nHourly sync of ${size.toLocaleString('en-US')} people, second run with 1 % changed (minimum = reads the pair needs + ⌈changed / max batch⌉ writes; Flashduty updates one member per request; PERSCOM at 1,000 requests/minute):`);
+	console.table(await syncBench(size));
 }
 
 /**
