@@ -6,7 +6,7 @@ import type { VendorClient } from '../shared/engine/request';
 import { clip } from '../shared/engine/values';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, unmatchedAnswerError, type WriteOutcome } from '../shared/helpers/output';
 import type { ItemPayload } from '../shared/helpers/parameters';
-import { changedFields, changesSinceLastRun, fingerprints, sameValue, skippedByMode, type Changes, type SyncOptions } from '../shared/helpers/sync';
+import { changedFields, changesSinceLastRun, fingerprints, rememberWritten, sameValue, skippedByMode, type Changes, type SyncOptions } from '../shared/helpers/sync';
 import { perscomFields, PERSCOM_UNIFIED_NAMES, storedPerscomFields, userFromPayload, type PerscomUser, type PerscomUserPayload } from './mapping';
 import { createUsers, findUsersByEmail, updateUsers } from './users';
 
@@ -199,22 +199,28 @@ function wouldWrite(plan: PassPlan): Outcome[] {
  * each item's need is decided (mode, comparison, a new user without a name), every item that
  * cannot be written stops the node before the pass writes (Continue On Fail off), then the
  * updates (PATCH, only the fields to send) and the creates (POST, settled when an answer is
- * lost) are sent, or in a dry run only described. One outcome per record.
+ * lost) are sent, or in a dry run only described. One outcome per record. If the run stops
+ * (an item that cannot be written, Continue On Fail off), the last-run store is left as it was found.
  */
 export async function upsertUsers(
 	ctx: IExecuteFunctions,
 	client: VendorClient,
 	records: UserRecord[],
 	found: Map<string, PerscomUser>,
-	options: { sync: SyncOptions; known: Set<string>; batchSize: number },
+	options: { sync: SyncOptions; checked: string[]; known: Set<string>; batchSize: number },
 ): Promise<Outcome[]> {
-	const { sync, known, batchSize } = options;
+	const { sync, checked, known, batchSize } = options;
 	const usersByEmail = new Map(found);
 	const outcomes: Outcome[] = [];
 	for (const pass of passesWithDistinctEmails(records)) {
 		const plan = planPass(ctx.getNode(), pass, usersByEmail, sync, known);
 		outcomes.push(...plan.decided);
-		stopBeforeWriting(ctx, outcomes.flatMap((o): Array<[number, Error]> => ('error' in o ? [[o.index, o.error]] : [])));
+		const errors = outcomes.flatMap((o): Array<[number, Error]> => ('error' in o ? [[o.index, o.error]] : []));
+		if (errors.length > 0 && !ctx.continueOnFail()) {
+			// Looking the fingerprints up recorded them: a run that stops leaves the store as it found it.
+			await rememberWritten(ctx, checked, known, known, sync.dryRun);
+			stopBeforeWriting(ctx, errors);
+		}
 		const written = sync.dryRun
 			? wouldWrite(plan)
 			: [...(await sendUpdates(ctx.getNode(), client, plan.toUpdate, batchSize)), ...(await sendCreates(ctx.getNode(), client, plan.toCreate, batchSize))];

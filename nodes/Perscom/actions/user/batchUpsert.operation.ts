@@ -63,7 +63,7 @@ export const execute: Operation = async function (items, client) {
 		lookUpFailure = error as Error;
 	}
 	if (lookUpFailure) outcomes.push(...records.map((r) => ({ index: r.index, error: lookUpFailure as Error })));
-	else outcomes.push(...(await upsertUsers(this, client, records, usersByEmail, { sync, known, batchSize })));
+	else outcomes.push(...(await upsertUsers(this, client, records, usersByEmail, { sync, checked, known, batchSize })));
 
 	// Nothing was written when the look-up failed: what the store held stays true.
 	await rememberWritten(this, checked, lookUpFailure ? known : fingerprintsToKeep(records, outcomes, sync), known, sync.dryRun);
