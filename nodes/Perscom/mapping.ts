@@ -153,3 +153,46 @@ export function unwrapData<T>(body: unknown): T | undefined {
 	if (body !== null && typeof body === 'object' && 'data' in body) return (body as { data: T }).data;
 	return undefined;
 }
+
+/** Unified names of PERSCOM's fields, for `changes` and last-run fingerprints (the others keep PERSCOM's names). */
+export const PERSCOM_UNIFIED_NAMES: Record<string, string> = { phone_number: 'phone' };
+
+/**
+ * A date as PERSCOM returns it, for comparison: ISO 8601 in UTC. PERSCOM reads a date without a
+ * zone in UTC (docs/vendors/perscom.md#quirks, "Date filter format"), and answers with microseconds.
+ */
+function storedDate(value: IDataObject[string]): IDataObject[string] {
+	if (typeof value !== 'string') return value;
+	const zoneless = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value.trim());
+	const iso = zoneless && value.trim().length > 10 ? `${value.trim().replace(' ', 'T')}Z` : value.trim();
+	const parsed = Date.parse(iso);
+	return Number.isNaN(parsed) ? value : new Date(parsed).toISOString();
+}
+
+/** The fields in the form PERSCOM stores them: the email lower-cased (matched case-insensitively), dates in UTC. */
+function storedForm(fields: IDataObject): IDataObject {
+	const out: IDataObject = { ...fields };
+	if (typeof out.email === 'string') out.email = out.email.toLowerCase();
+	for (const field of DATE_FIELDS) if (field in out) out[field] = storedDate(out[field]);
+	return out;
+}
+
+/** What a batch entry asks PERSCOM to store, field by field (PERSCOM's names, stored form): only the fields it sends. */
+export function perscomFields(payload: PerscomUserPayload): IDataObject {
+	return storedForm(payload);
+}
+
+/** What PERSCOM stores for a user, in the names and form of `perscomFields`. */
+export function storedPerscomFields(user: PerscomUser): IDataObject {
+	const fields: IDataObject = { name: user.name, email: user.email, phone_number: user.phone_number, approved: user.approved };
+	for (const field of [...INTEGER_FIELDS, ...TEXT_FIELDS, ...DATE_FIELDS]) fields[field] = user[field];
+	return storedForm(fields);
+}
+
+/** The user a batch entry would make (over `current`), for outputs of writes not sent: a dry run, a skipped item. */
+export function userFromPayload(payload: PerscomUserPayload, current?: PerscomUser): PerscomUser {
+	if (!current) return { ...payload } as PerscomUser; // no ID yet
+	const changes: IDataObject = { ...payload };
+	delete changes.email; // never changed by the node (it matched the user)
+	return { ...current, ...changes };
+}

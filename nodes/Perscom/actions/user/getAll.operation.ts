@@ -8,79 +8,12 @@ import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromPerscom } from '../../mapping';
 import { listSearch } from '../../search';
 import { listUsers } from '../../users';
-import { readIncludeOption, includeOption } from './fields';
-
-const idFilter = (displayName: string, name: string, what: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'number',
-	default: 0,
-	typeOptions: { minValue: 0 },
-	description: `Only users with this ${what} ID (0 = any)`,
-});
+import { readIncludeOption, includeOption, userFilters } from './fields';
 
 export const description: INodeProperties[] = [
 	returnAllField('user'),
 	limitField('user'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		description: 'With any filter (or a sort) set, the users are read through PERSCOM\'s search (POST /users/search)',
-		displayOptions: showFor('user', ['getAll']),
-		options: [
-			{
-				displayName: 'Approved',
-				name: 'approved',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to return only approved users (on) or only users awaiting approval (off)',
-			},
-			{
-				displayName: 'Created Since',
-				name: 'createdSince',
-				type: 'dateTime',
-				default: '',
-				description: 'Only users created at or after this time',
-			},
-			{
-				displayName: 'Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-				description: 'Only the user with this exact email',
-			},
-			{
-				displayName: 'Name Contains',
-				name: 'nameContains',
-				type: 'string',
-				default: '',
-				description: 'Only users whose name contains this text',
-			},
-			idFilter('Position ID', 'positionId', 'position'),
-			idFilter('Rank ID', 'rankId', 'rank'),
-			{
-				displayName: 'Search',
-				name: 'search',
-				type: 'string',
-				default: '',
-				description: 'Text PERSCOM searches for in its searchable user fields (name, email...)',
-			},
-			idFilter('Specialty ID', 'specialtyId', 'specialty'),
-			idFilter('Status ID', 'statusId', 'roster status'),
-			idFilter('Unit ID', 'unitId', 'unit'),
-			{
-				displayName: 'Updated Since',
-				name: 'updatedSince',
-				type: 'dateTime',
-				default: '',
-				description: 'Only users changed at or after this time (for incremental syncs)',
-			},
-		],
-	},
+	userFilters(['getAll'], 'With any filter (or a sort) set, the users are read through PERSCOM\'s search (POST /users/search)'),
 	{
 		displayName: 'Options',
 		name: 'options',
