@@ -213,8 +213,8 @@ export function addSummaryHint(ctx: IExecuteFunctions, outputs: INodeExecutionDa
 	const counts = new Map<string, number>();
 	let failed = 0;
 	for (const { json } of outputs) {
-		if (typeof json.action === 'string') counts.set(json.action, (counts.get(json.action) ?? 0) + 1);
-		else if (json.error !== undefined) failed++;
+		if (json.error !== undefined) failed++;
+		else if (typeof json.action === 'string') counts.set(json.action, (counts.get(json.action) ?? 0) + 1);
 	}
 	const order = ['created', 'updated', 'unchanged', 'skipped', 'deleted', 'unapproved'];
 	const parts = order.filter((a) => counts.has(a) || ['created', 'updated', 'unchanged'].includes(a)).map((a) => `${counts.get(a) ?? 0} ${a}`);

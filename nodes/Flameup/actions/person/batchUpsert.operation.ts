@@ -101,93 +101,97 @@ export const execute: Operation = async function (items, client) {
 	const sinceLastRun = new Map(people.map((p) => [p, lastRun ? changesSinceLastRun(p.payload.userId, fieldsOf.get(p) as IDataObject, known) : undefined]));
 	const unchangedSinceLastRun = (p: MergedPerson) => Object.keys(sinceLastRun.get(p) ?? { new: true }).length === 0;
 
-	// 3. The target, where it must be read.
-	const mustRead = sync.compareWith === 'target' || sync.writeMode !== 'upsert' || sync.dryRun;
-	const toRead = mustRead ? people.filter((p) => !unchangedSinceLastRun(p)) : [];
-	const target = await readCurrent(client, toRead);
 	const kept = new Set<string>();
 	const keep = (p: MergedPerson) => {
 		if (lastRun) fingerprints(p.payload.userId, fieldsOf.get(p) as IDataObject).forEach((f) => kept.add(f));
 	};
+	// Looking the fingerprints up recorded them: whatever happens next, the store ends holding only what was written or found unchanged.
+	try {
+		// 3. The target, where it must be read.
+		const mustRead = sync.compareWith === 'target' || sync.writeMode !== 'upsert' || sync.dryRun;
+		const toRead = mustRead ? people.filter((p) => !unchangedSinceLastRun(p)) : [];
+		const target = await readCurrent(client, toRead);
 
-	const toWrite: Planned[] = [];
-	for (const p of people) {
-		const fields = fieldsOf.get(p) as IDataObject;
-		if (unchangedSinceLastRun(p)) {
-			outcome(p, { action: 'unchanged', record: personFromPayload(p.payload) });
-			keep(p);
-			continue;
-		}
-		if (!toRead.includes(p)) {
-			toWrite.push({ record: p, changes: sinceLastRun.get(p) ?? changesUnknownFrom(fields) });
-			continue;
-		}
-		const failure = target.failed.get(p.payload.userId) ?? (p.payload.email ? target.failed.get(p.payload.email) : undefined);
-		if (failure) {
-			outcome(p, { error: failure });
-			continue;
-		}
-		const current = target.found.get(p.payload.userId) ?? (p.payload.email ? target.found.get(p.payload.email) : undefined);
-		const reason = skippedByMode(sync.writeMode, current !== undefined, who(p));
-		if (reason) {
-			outcome(p, { action: 'skipped', reason, record: current ?? personFromPayload(p.payload) });
-			continue;
-		}
-		const changes = current ? changedFields(storedFlameupFields(current), fields) : undefined;
-		if (current && changes && Object.keys(changes).length === 0 && sync.skipUnchanged) {
-			outcome(p, { action: 'unchanged', record: current });
-			keep(p);
-			continue;
-		}
-		toWrite.push({ record: p, current, changes });
-	}
-
-	if (sync.dryRun) {
-		for (const { record, current, changes } of toWrite) {
-			outcome(record, current ? { action: 'updated', record: personFromPayload(record.payload, current), changes } : { action: 'created', record: personFromPayload(record.payload) });
-		}
-	} else {
-		// 4. The writes.
-		const planned = new Map(toWrite.map((w) => [w.record, w]));
-		const attempts = await writeSettled<MergedPerson, Written>(toWrite.map((w) => w.record), {
-			write: async (pending) =>
-				await sendInBatches<MergedPerson, Attempt<MergedPerson, Written>>(
-					pending,
-					batchSize,
-					async (batch) => {
-						const answer = await upsertPeopleBatch(client, batch.map((r) => r.payload), batch.length === 1 ? batch[0].indexes[0] : undefined);
-						return pairBatchAnswer(batch.map((r) => r.payload), answer).map((paired, position) => {
-							const record = batch[position];
-							if (paired) return { record, done: { action: paired.created ? 'created' : 'updated', person: paired.person } };
-							return { record, error: unmatchedAnswerError(this.getNode(), 'Flameup', `the person "${clip(record.payload.userId)}"`, record.indexes[0]) };
-						});
-					},
-					(record, error) => ({ record, error }),
-				),
-			reread: async (pending) => {
-				const found = new Map<MergedPerson, Written>();
-				for (const record of pending) {
-					const person = await getPerson(client, record.payload.userId);
-					if (person) found.set(record, { action: person.created_at !== undefined && person.created_at === person.updated_at ? 'created' : 'updated', person });
-				}
-				return found;
-			},
-			unsettled: (r, error) => mayBeStoredError(this.getNode(), error, r.indexes[0], who(r), 'Look the person up with Get'),
-			notStored: (r, error) => notStoredError(this.getNode(), error, r.indexes[0], `${who(r)} was not written`),
-		});
-		for (const attempt of attempts) {
-			if ('error' in attempt) {
-				outcome(attempt.record, { error: attempt.error });
+		const toWrite: Planned[] = [];
+		for (const p of people) {
+			const fields = fieldsOf.get(p) as IDataObject;
+			if (unchangedSinceLastRun(p)) {
+				outcome(p, { action: 'unchanged', record: personFromPayload(p.payload) });
+				keep(p);
 				continue;
 			}
-			const { action, person } = attempt.done;
-			outcome(attempt.record, action === 'updated' ? { action, record: person, changes: planned.get(attempt.record)?.changes ?? changesUnknownFrom(fieldsOf.get(attempt.record) as IDataObject) } : { action, record: person });
-			keep(attempt.record);
+			if (!toRead.includes(p)) {
+				toWrite.push({ record: p, changes: sinceLastRun.get(p) ?? changesUnknownFrom(fields) });
+				continue;
+			}
+			const failure = target.failed.get(p.payload.userId) ?? (p.payload.email ? target.failed.get(p.payload.email) : undefined);
+			if (failure) {
+				outcome(p, { error: failure });
+				continue;
+			}
+			const current = target.found.get(p.payload.userId) ?? (p.payload.email ? target.found.get(p.payload.email) : undefined);
+			const reason = skippedByMode(sync.writeMode, current !== undefined, who(p));
+			if (reason) {
+				outcome(p, { action: 'skipped', reason, record: current ?? personFromPayload(p.payload) });
+				continue;
+			}
+			const changes = current ? changedFields(storedFlameupFields(current), fields) : undefined;
+			if (current && changes && Object.keys(changes).length === 0 && sync.skipUnchanged) {
+				outcome(p, { action: 'unchanged', record: current });
+				keep(p);
+				continue;
+			}
+			toWrite.push({ record: p, current, changes });
 		}
+
+		if (sync.dryRun) {
+			for (const { record, current, changes } of toWrite) {
+				outcome(record, current ? { action: 'updated', record: personFromPayload(record.payload, current), changes } : { action: 'created', record: personFromPayload(record.payload) });
+			}
+		} else {
+			// 4. The writes.
+			const planned = new Map(toWrite.map((w) => [w.record, w]));
+			const attempts = await writeSettled<MergedPerson, Written>(toWrite.map((w) => w.record), {
+				write: async (pending) =>
+					await sendInBatches<MergedPerson, Attempt<MergedPerson, Written>>(
+						pending,
+						batchSize,
+						async (batch) => {
+							const answer = await upsertPeopleBatch(client, batch.map((r) => r.payload), batch.length === 1 ? batch[0].indexes[0] : undefined);
+							return pairBatchAnswer(batch.map((r) => r.payload), answer).map((paired, position) => {
+								const record = batch[position];
+								if (paired) return { record, done: { action: paired.created ? 'created' : 'updated', person: paired.person } };
+								return { record, error: unmatchedAnswerError(this.getNode(), 'Flameup', `the person "${clip(record.payload.userId)}"`, record.indexes[0]) };
+							});
+						},
+						(record, error) => ({ record, error }),
+					),
+				reread: async (pending) => {
+					const found = new Map<MergedPerson, Written>();
+					for (const record of pending) {
+						const person = await getPerson(client, record.payload.userId);
+						if (person) found.set(record, { action: person.created_at !== undefined && person.created_at === person.updated_at ? 'created' : 'updated', person });
+					}
+					return found;
+				},
+				unsettled: (r, error) => mayBeStoredError(this.getNode(), error, r.indexes[0], who(r), 'Look the person up with Get'),
+				notStored: (r, error) => notStoredError(this.getNode(), error, r.indexes[0], `${who(r)} was not written`),
+			});
+			for (const attempt of attempts) {
+				if ('error' in attempt) {
+					outcome(attempt.record, { error: attempt.error });
+					continue;
+				}
+				const { action, person } = attempt.done;
+				outcome(attempt.record, action === 'updated' ? { action, record: person, changes: planned.get(attempt.record)?.changes ?? changesUnknownFrom(fieldsOf.get(attempt.record) as IDataObject) } : { action, record: person });
+				keep(attempt.record);
+			}
+		}
+	} finally {
+		await rememberWritten(this, checked, kept, known, sync.dryRun);
 	}
 
-	// 5. What is now written, the outputs, the summary.
-	await rememberWritten(this, checked, kept, known, sync.dryRun);
+	// 5. The outputs and the summary.
 	const outputs = writeOutputs(this, items, writeResults(this, outcomes, unifiedFromFlameup, sync.dryRun), 'Flameup');
 	addSummaryHint(this, outputs, items.length, ['person', 'people'], client.requestsSent, sync.dryRun);
 	return outputs;
