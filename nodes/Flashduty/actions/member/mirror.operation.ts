@@ -120,7 +120,7 @@ export const execute: Operation = async function (items, client) {
 	const [unreadable] = errors;
 	if (unreadable) {
 		const [index, error] = unreadable;
-		throw refusal(this, `Input item ${index} cannot be read (${error.message})`, 'A mirror removes every managed member its input does not name, so an item it cannot read would have its member removed. Fix the item and run again.', index);
+		throw refusal(this, `Input item ${index} cannot be read (${error.message.replace(/ \[item \d+\]$/, '')})`, 'A mirror removes every managed member its input does not name, so an item it cannot read would have its member removed. Fix the item and run again.', index);
 	}
 
 	// 2. The last run, the whole member list.
