@@ -13,6 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.stop());
 beforeEach(() => {
+	sim.clearFaults();
 	sim.members.clear();
 	sim.invitedToday.clear();
 	sim.referenced.clear();
@@ -261,6 +262,17 @@ describe('Flashduty Mirror', () => {
 		expect(sim.members.has(hr[5].member_id)).toBe(true);
 	});
 
+	test('a member whose update fails is still in the input: not removed', async () => {
+		const { hr } = seedAccount();
+		sim.failNext(1, { status: 400, body: { request_id: 'r', error: { code: 'InvalidParameter', message: 'time_zone is invalid' } } }, (r) => r.path === '/member/info/reset');
+		const items = [{ ...itemsFor(hr)[0], timezone: 'Europe/Paris' }, ...itemsFor(hr.slice(1, 5))];
+		const result = await run(items, mirror(), true);
+		expect(actions(result)).toEqual(['error', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'deleted']);
+		expect(json(result)[0].error).toMatch(/time_zone is invalid.*\[item 0\]/);
+		expect(bodies('/member/delete')).toEqual([{ member_id: hr[5].member_id }]);
+		expect(sim.members.has(hr[0].member_id)).toBe(true);
+	});
+
 	test('Dry Run writes nothing and lists the would-be deletions; the real run then does the same', async () => {
 		const { hr } = seedAccount();
 		const items = [{ ...itemsFor(hr)[0], timezone: 'Europe/Paris' }, ...itemsFor(hr.slice(1, 5))];
@@ -299,6 +311,15 @@ describe('Flashduty Mirror', () => {
 		expect(sim.members.get(hr[0].member_id)?.time_zone).toBe(hr[0].time_zone);
 		expect(sim.members.size).toBe(8);
 	});
+
+	test('an account longer than the 10,000 members the API lets anyone read: the mirror removes and writes nothing, and fails', async () => {
+		const seeded = sim.seedSample(samplePeople(0, 10_050));
+		const result = await run([{ ...itemsFor(seeded.slice(0, 1))[0], timezone: 'Europe/Paris' }], { operation: 'mirror', options: { maxRemovePercent: 100 } });
+		expect(result.error?.message).toMatch(/more members than the 10,000 .*wrote and removed nothing/);
+		expect(writes()).toBe(0);
+		expect(sim.calls('/member/list').every((r) => ((r.body as IDataObject).p as number) <= 100)).toBe(true);
+		expect(sim.members.size).toBe(10_050);
+	}, 60_000);
 
 	test('Allow Empty Input: an input of one empty item removes every managed member', async () => {
 		const { hr, ext } = seedAccount();
