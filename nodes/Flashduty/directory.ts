@@ -2,6 +2,8 @@ import { fanOut, unique } from '../shared/engine/batch';
 import { firstFailure } from '../shared/engine/keyedRead';
 import type { VendorClient } from '../shared/engine/request';
 import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS } from './api';
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FlashdutyMember, MemberInput } from './mapping';
 import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY, readPersonsById } from './members';
 
@@ -45,8 +47,9 @@ export class MemberDirectory {
  *   total Flashduty caps, so that a change goes unseen), every email it did not match is looked up
  *   that way too, and every member ID it did not show is checked: a member absent from the
  *   directory is then truly absent, never lost to drift.
+ * `wholeList` (Mirror) reads the whole list in any case; `complete` then says whether it is all of it.
  */
-export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[]): Promise<MemberDirectory> {
+export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[], options: { wholeList?: boolean } = {}): Promise<MemberDirectory> {
 	const directory = new MemberDirectory();
 	const order = { orderby: 'created_at', asc: true };
 	const action = 'list members to match the items';
@@ -60,7 +63,7 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	if (!more) return directory;
 
 	const unmatchedEmails = () => unique(inputs.filter((i) => !i.id && i.email && !directory.match(i)).map((i) => i.email as string));
-	const needFullList = inputs.some((i) => i.id !== undefined || i.externalId !== undefined);
+	const needFullList = options.wholeList === true || inputs.some((i) => i.id !== undefined || i.externalId !== undefined);
 	const pagesLeft =
 		first.total !== undefined ? Math.ceil(first.total / FLASHDUTY_MAX_PAGE) - 1 : FLASHDUTY_REACHABLE_ITEMS / FLASHDUTY_MAX_PAGE - 1;
 	const readAll = needFullList || pagesLeft <= unmatchedEmails().length;
@@ -96,4 +99,20 @@ async function findMembersById(client: VendorClient, directory: MemberDirectory,
 	const emails = unique([...persons.found.values()].filter((p) => p.as !== 'account' && p.email).map((p) => (p.email as string).toLowerCase()));
 	const found = await fanOut(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
 	for (const member of found.values()) if (member && ids.includes(member.member_id)) directory.add(member);
+}
+
+/**
+ * Whether the member an identifier names still exists (a delete whose answer was lost is read
+ * back): by ID (/person/infos), email (exact look-up) or ref_id (the member list).
+ */
+export async function memberExists(client: VendorClient, identifier: IDataObject, itemIndex?: number): Promise<boolean> {
+	if (typeof identifier.member_id === 'number') {
+		const read = await readPersonsById(client, [String(identifier.member_id)]);
+		const failure = firstFailure(read);
+		if (failure) throw failure;
+		return read.found.size > 0;
+	}
+	if (typeof identifier.email === 'string') return (await findMemberByEmail(client, identifier.email, itemIndex)) !== undefined;
+	const ref = String(identifier.ref_id);
+	return (await loadMemberDirectory(client, [{ externalId: ref }])).byRef.has(ref);
 }

@@ -266,3 +266,70 @@ export function rolesChanged(member: FlashdutyMember, roles: number[] | undefine
 	const wanted = [...new Set(roles)].sort((a, b) => a - b);
 	return current.length !== wanted.length || current.some((id, i) => id !== wanted[i]);
 }
+
+/**
+ * The key an item is matched by, for the fingerprints of Compare With = Last Run: its member ID,
+ * else externalId (ref_id), else email, else phone (the order Batch Upsert matches and invites in).
+ */
+export function memberKey(input: MemberInput): string {
+	if (input.id) return `id:${input.id}`;
+	if (input.externalId) return `ref:${input.externalId}`;
+	if (input.email) return `email:${input.email}`;
+	return `phone:${input.phone ?? ''}`;
+}
+
+/** What an item asks Flashduty to store, field by field, in unified names (role IDs as a sorted set). */
+export function memberFields(input: MemberInput): IDataObject {
+	return withoutUndefined<IDataObject>({
+		name: input.name,
+		email: input.email,
+		phone: input.phone,
+		countryCode: input.countryCode,
+		timezone: input.timezone,
+		locale: input.locale,
+		avatarUrl: input.avatarUrl,
+		externalId: input.externalId,
+		roleIds: input.roleIds ? [...new Set(input.roleIds)].sort((a, b) => a - b) : undefined,
+	});
+}
+
+/** Flashduty's member fields (MemberItem and `updates{}`) in unified names, for `changes`. */
+export const MEMBER_FIELD_NAMES: Record<string, string> = {
+	member_name: 'name',
+	email: 'email',
+	phone: 'phone',
+	country_code: 'countryCode',
+	time_zone: 'timezone',
+	locale: 'locale',
+	avatar: 'avatarUrl',
+	ref_id: 'externalId',
+	account_role_ids: 'roleIds',
+};
+
+/**
+ * The member a write would leave: `current` with `updates{}` and the roles applied, or, for a new
+ * member, what the invite sends (no ID yet). For outputs of writes not sent (dry run, skipped,
+ * unchanged) and of writes whose answer holds only the ID.
+ */
+export function memberAfter(input: MemberInput, current?: FlashdutyMember, updates: IDataObject = {}, roles?: number[]): FlashdutyMember {
+	if (current) return { ...current, ...updates, ...(roles ? { account_role_ids: roles } : {}) };
+	const member: FlashdutyMember = { member_id: '' };
+	const entry = invitePayload(input);
+	for (const field of ['member_name', 'email', 'phone', 'country_code', 'locale', 'time_zone', 'ref_id'] as const) {
+		if (entry[field] !== undefined) member[field] = entry[field] as string;
+	}
+	if (input.roleIds) member.account_role_ids = input.roleIds;
+	return member;
+}
+
+/**
+ * How a request names a member: `member_id` (first in Flashduty's order of identifiers) when it is
+ * exact in JavaScript, else the email or ref_id; undefined when none can.
+ */
+export function memberIdentifier(member: FlashdutyMember): IDataObject | undefined {
+	const id = idNumber(member.member_id);
+	if (id !== undefined) return { member_id: id };
+	if (member.email) return { email: member.email };
+	if (member.ref_id) return { ref_id: member.ref_id };
+	return undefined;
+}

@@ -157,7 +157,7 @@ export async function inviteMembers(client: VendorClient, members: IDataObject[]
 }
 
 /** POST /member/delete for one member, by `member_id`, `email` or `ref_id`, with `is_force` when asked. */
-export async function deleteMember(client: VendorClient, identifier: IDataObject, force: boolean, itemIndex: number, what: string): Promise<void> {
+export async function deleteMember(client: VendorClient, identifier: IDataObject, force: boolean, itemIndex: number | undefined, what: string): Promise<void> {
 	await client.request({
 		method: 'POST',
 		path: '/member/delete',

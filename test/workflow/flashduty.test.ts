@@ -227,7 +227,10 @@ describe('Flashduty node: Batch Upsert', () => {
 		const out = json(result);
 		expect(out).toHaveLength(items.length);
 		expect(result.output.Flashduty.map((i) => (i.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
-		expect(out.slice(0, 18).every((o) => o.action === 'updated')).toBe(true);
+		expect(out.slice(0, 17).every((o) => o.action === 'updated')).toBe(true);
+		// Item 17 already holds every value: nothing sent, output as unchanged (Skip Unchanged is on by default).
+		expect(out[17]).toMatchObject({ id: String(unchanged.member_id), action: 'unchanged' });
+		expect(out[17].changes).toBeUndefined();
 		expect(out.slice(18, 63).every((o) => o.action === 'created')).toBe(true);
 		expect(out[63].error).toMatch(/The member name "X" has 1 characters; Flashduty needs 2 to 39 \[item 63\]/);
 

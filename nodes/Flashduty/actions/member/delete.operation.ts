@@ -3,16 +3,23 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { idField, showFor } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
-import type { VendorClient } from '../../../shared/engine/request';
 import { clip, text } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
 import { readItemPayloads } from '../../../shared/helpers/parameters';
-import { firstFailure } from '../../../shared/engine/keyedRead';
 import type { Operation } from '../../../shared/helpers/router';
 import { idNumber } from '../../api';
-import { loadMemberDirectory } from '../../directory';
-import { deleteMember, findMemberByEmail, readPersonsById } from '../../members';
+import { memberExists } from '../../directory';
+import { deleteMember } from '../../members';
+
+/** Options > Force (is_force of /member/delete), also Mirror's for its removals. */
+export const forceOption: INodeProperties = {
+	displayName: 'Force',
+	name: 'force',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to delete the member even when schedules or escalation rules still name it (is_force). Without it, Flashduty refuses with ReferenceExist.',
+};
 
 export const description: INodeProperties[] = [
 	idField('member', ['delete'], 'Member ID, Email or External ID', 'The member to delete: its ID, its email, or its external ID (ref_id); see Match By'),
@@ -36,16 +43,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: showFor('member', ['delete']),
-		options: [
-			{
-				displayName: 'Force',
-				name: 'force',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to delete the member even when schedules or escalation rules still name it (is_force). Without it, Flashduty refuses with ReferenceExist.',
-			},
-		],
+		options: [forceOption],
 	},
 ];
 
@@ -73,19 +71,6 @@ interface DeleteRecord {
 	key: string;
 	identifier: IDataObject;
 	force: boolean;
-}
-
-/** Whether the member an identifier names still exists: by ID (/person/infos), email (exact look-up) or ref_id (the member list). */
-async function stillThere(client: VendorClient, identifier: IDataObject, itemIndex: number): Promise<boolean> {
-	if (typeof identifier.member_id === 'number') {
-		const read = await readPersonsById(client, [String(identifier.member_id)]);
-		const failure = firstFailure(read);
-		if (failure) throw failure;
-		return read.found.size > 0;
-	}
-	if (typeof identifier.email === 'string') return (await findMemberByEmail(client, identifier.email, itemIndex)) !== undefined;
-	const ref = String(identifier.ref_id);
-	return (await loadMemberDirectory(client, [{ externalId: ref }])).byRef.has(ref);
 }
 
 /**
@@ -120,7 +105,7 @@ export const execute: Operation = async function (items, client) {
 					return [{ record: r, error: error as Error }];
 				}
 			},
-			reread: async ([r]) => new Map((await stillThere(client, r.identifier, i)) ? [] : [[r, { json: { deleted: true, id: r.key } }]]),
+			reread: async ([r]) => new Map((await memberExists(client, r.identifier, i)) ? [] : [[r, { json: { deleted: true, id: r.key } }]]),
 			unsettled: (r, error) => mayBeStoredError(this.getNode(), error, i, `The deletion of member "${clip(r.key)}"`, 'Look the member up with Get or in the Flashduty console'),
 			notStored: (r, error) => notStoredError(this.getNode(), error, i, `The member "${clip(r.key)}" was not deleted`),
 		});

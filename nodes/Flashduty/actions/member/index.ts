@@ -4,6 +4,7 @@ import * as batchUpsert from './batchUpsert.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as mirror from './mirror.operation';
 
 
 export const { operations, description } = resourceOperations(
@@ -20,7 +21,13 @@ export const { operations, description } = resourceOperations(
 			{ name: 'Delete', value: 'delete', action: 'Delete a member', description: 'Delete a member by ID, email or external ID (ref_id)' },
 			{ name: 'Get', value: 'get', action: 'Get a member', description: 'Get one member by ID or email' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many members', description: 'List members, 100 per page (the API stops at 10,000)' },
+			{
+				name: 'Mirror',
+				value: 'mirror',
+				action: 'Mirror members from a complete list',
+				description: 'Upsert every input item as Batch Upsert does, then delete the managed members (by ref_id prefix) the input does not name',
+			},
 		],
 	},
-	{ get, batchGet, getAll, batchUpsert, delete: del },
+	{ get, batchGet, getAll, batchUpsert, delete: del, mirror },
 );
