@@ -86,10 +86,17 @@ export async function readLastRun(ctx: IExecuteFunctions, records: MemberRecord[
 	return { checked, known, unchanged };
 }
 
-/** Keeps in the store the fingerprints of the records now written or found unchanged (not failed, skipped or unwritten ones). */
+/**
+ * Keeps in the store the fingerprints of the records now written or found unchanged (not failed,
+ * skipped or unwritten ones); a record the run stopped before deciding keeps what the store held.
+ */
 export async function rememberLastRun(ctx: IExecuteFunctions, lastRun: LastRun, records: MemberRecord[], outcomes: Outcome[], dryRun: boolean): Promise<void> {
 	const held = new Set(outcomes.flatMap((o) => ('error' in o || o.action === 'skipped' ? [] : [o.index])));
+	const decided = new Set(outcomes.map((o) => o.index));
 	const kept = new Set(records.filter((r) => held.has(r.index)).flatMap((r) => fingerprints(memberKey(r.payload), memberFields(r.payload))));
+	for (const r of records) {
+		if (!decided.has(r.index)) fingerprints(memberKey(r.payload), memberFields(r.payload)).filter((f) => lastRun.known.has(f)).forEach((f) => kept.add(f));
+	}
 	await rememberWritten(ctx, lastRun.checked, kept, lastRun.known, dryRun);
 }
 

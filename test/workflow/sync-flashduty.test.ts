@@ -118,6 +118,16 @@ describe('Flashduty Batch Upsert: Skip Unchanged and Compare With', () => {
 		expect(bodies('/member/info/reset')).toEqual([{ member_id: seeded[1].member_id, updates: { time_zone: seeded[1].time_zone } }]);
 	});
 
+	test('Compare With Last Run: a run that stops before writing (an item it cannot write) leaves no fingerprint behind', async () => {
+		const people = newPeople(0, 2);
+		const stopped = await run([people[0], { name: 'No Key At All' }], { operation: 'batchUpsert', options: { compareWith: 'lastRun' } });
+		expect(stopped.error).toBeDefined();
+		expect(writes()).toBe(0);
+		const next = await run([people[0]], { operation: 'batchUpsert', options: { compareWith: 'lastRun' } });
+		expect(actions(next)).toEqual(['created']);
+		expect(writes()).toBe(1);
+	});
+
 	test('Skip Unchanged off: an unchanged member is really sent (never its own email or phone) and output updated', async () => {
 		const seeded = sim.seedSample(samplePeople(0, 2));
 		const result = await run(itemsFor(seeded), { operation: 'batchUpsert', options: { skipUnchanged: false } });

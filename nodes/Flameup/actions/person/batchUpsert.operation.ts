@@ -188,6 +188,9 @@ export const execute: Operation = async function (items, client) {
 			}
 		}
 	} finally {
+		// A person the run stopped before deciding keeps what the store held.
+		const decided = new Set(outcomes.map((o) => o.index));
+		for (const p of people) if (!p.indexes.some((i) => decided.has(i))) fingerprints(p.payload.userId, fieldsOf.get(p) as IDataObject).filter((f) => known.has(f)).forEach((f) => kept.add(f));
 		await rememberWritten(this, checked, kept, known, sync.dryRun);
 	}
 

@@ -49,28 +49,32 @@ export const execute: Operation = async function (items, client) {
 	// 1. What this node last wrote.
 	const lastRun = await readLastRun(this, records, sync);
 
-	// 2–3. The members the items name, and the plan.
-	const toMatch = records.filter((r) => !lastRun.unchanged.has(r));
-	let plan: UpsertPlan;
+	// Looking the fingerprints up recorded them: whatever happens next, the store ends holding only what was written or found unchanged.
 	try {
-		const directory = toMatch.length > 0 ? await loadMemberDirectory(client, toMatch.map((r) => r.payload)) : new MemberDirectory();
-		plan = planUpsert(this, records, directory, sync, lastRun);
-	} catch (error) {
-		plan = { outcomes: records.map((r) => ({ index: r.index, error: error as Error })), updates: [], invites: [] };
-	}
-	outcomes.push(...plan.outcomes);
-	stopBeforeWriting(this, outcomeErrors(outcomes));
+		// 2–3. The members the items name, and the plan.
+		const toMatch = records.filter((r) => !lastRun.unchanged.has(r));
+		let plan: UpsertPlan;
+		try {
+			const directory = toMatch.length > 0 ? await loadMemberDirectory(client, toMatch.map((r) => r.payload)) : new MemberDirectory();
+			plan = planUpsert(this, records, directory, sync, lastRun);
+		} catch (error) {
+			plan = { outcomes: records.map((r) => ({ index: r.index, error: error as Error })), updates: [], invites: [] };
+		}
+		outcomes.push(...plan.outcomes);
+		stopBeforeWriting(this, outcomeErrors(outcomes));
 
-	// 4. The writes.
-	if (sync.dryRun) {
-		outcomes.push(...wouldWrite(plan));
-	} else {
-		outcomes.push(...(await sendUpdates(this, client, plan.updates)));
-		outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
+		// 4. The writes.
+		if (sync.dryRun) {
+			outcomes.push(...wouldWrite(plan));
+		} else {
+			outcomes.push(...(await sendUpdates(this, client, plan.updates)));
+			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
+		}
+	} finally {
+		await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);
 	}
 
-	// 5. What is now written, the outputs, the summary.
-	await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);
+	// 5. The outputs and the summary.
 	const outputs = writeOutputs(this, items, writeResults(this, outcomes, unifiedFromFlashduty, sync.dryRun), 'Flashduty');
 	addSummaryHint(this, outputs, items.length, ['member', 'members'], client.requestsSent, sync.dryRun);
 	return outputs;

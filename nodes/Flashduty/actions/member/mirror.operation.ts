@@ -125,42 +125,47 @@ export const execute: Operation = async function (items, client) {
 
 	// 2. The last run, the whole member list.
 	const lastRun = await readLastRun(this, records, sync);
-	const directory = await loadMemberDirectory(client, records.map((r) => r.payload), { wholeList: true });
-	if (!directory.complete) {
-		throw refusal(
-			this,
-			'The account has more members than the 10,000 Flashduty\'s API lets anyone read',
-			'A mirror must see every member to know which are absent from the input. Use Batch Upsert (which does not remove) and Delete for the members to remove.',
-		);
-	}
+	const outcomes: Outcome[] = [];
+	let removals: Array<Attempt<FlashdutyMember, FlashdutyMember>> = [];
+	// Looking the fingerprints up recorded them: whatever happens next, the store ends holding only what was written or found unchanged.
+	try {
+		const directory = await loadMemberDirectory(client, records.map((r) => r.payload), { wholeList: true });
+		if (!directory.complete) {
+			throw refusal(
+				this,
+				'The account has more members than the 10,000 Flashduty\'s API lets anyone read',
+				'A mirror must see every member to know which are absent from the input. Use Batch Upsert (which does not remove) and Delete for the members to remove.',
+			);
+		}
 
-	// 3. The plan.
-	const managed = [...directory.byId.values()].filter((m) => isManaged(m, prefix));
-	const named = namedMembers(directory, records);
-	const toRemove = managed.filter((m) => !named.has(m.member_id));
-	checkRemovalShare(this, toRemove.length, managed.length, 'members');
-	const plan = planUpsert(this, records, directory, sync, lastRun);
-	const outcomes: Outcome[] = [...plan.outcomes];
-	stopBeforeWriting(this, outcomeErrors(outcomes));
+		// 3. The plan.
+		const managed = [...directory.byId.values()].filter((m) => isManaged(m, prefix));
+		const named = namedMembers(directory, records);
+		const toRemove = managed.filter((m) => !named.has(m.member_id));
+		checkRemovalShare(this, toRemove.length, managed.length, 'members');
+		const plan = planUpsert(this, records, directory, sync, lastRun);
+		outcomes.push(...plan.outcomes);
+		stopBeforeWriting(this, outcomeErrors(outcomes));
 
-	// 4. The writes: upserts, then removals.
-	let removals: Array<Attempt<FlashdutyMember, FlashdutyMember>>;
-	if (sync.dryRun) {
-		outcomes.push(...wouldWrite(plan));
-		removals = toRemove.map((m) => ({ record: m, done: m }));
-	} else {
-		outcomes.push(...(await sendUpdates(this, client, plan.updates)));
-		outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
-		const removed = await fanOut(
-			toRemove.map((_, i) => String(i)),
-			UPDATE_CONCURRENCY,
-			async (i) => await removeMember(this, client, toRemove[Number(i)], force),
-		);
-		removals = toRemove.map((_, i) => removed.get(String(i)) as Attempt<FlashdutyMember, FlashdutyMember>);
+		// 4. The writes: upserts, then removals.
+		if (sync.dryRun) {
+			outcomes.push(...wouldWrite(plan));
+			removals = toRemove.map((m) => ({ record: m, done: m }));
+		} else {
+			outcomes.push(...(await sendUpdates(this, client, plan.updates)));
+			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
+			const removed = await fanOut(
+				toRemove.map((_, i) => String(i)),
+				UPDATE_CONCURRENCY,
+				async (i) => await removeMember(this, client, toRemove[Number(i)], force),
+			);
+			removals = toRemove.map((_, i) => removed.get(String(i)) as Attempt<FlashdutyMember, FlashdutyMember>);
+		}
+	} finally {
+		await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);
 	}
 
 	// 5. The outputs: the items', then the removed members', and the summary.
-	await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);
 	const removalOutputs: INodeExecutionData[] = removals.map((r) =>
 		'done' in r
 			? removalOutput(outcomeJson(this, { index: 0, action: 'deleted', record: r.done }, unifiedFromFlashduty, sync.dryRun))
