@@ -72,6 +72,11 @@ export async function syncBench(size: number): Promise<SyncRow[]> {
 	const people = samplePeople(0, size);
 	const changed = changedOnes(people);
 	const pages = Math.ceil(size / 100);
+	// Flashduty's API reads at most 10,000 members, and from exactly 10,000 on it cannot tell whether
+	// more follow: the Flashduty pairs use one fewer, the largest account a mirror can see whole.
+	const flashdutyPeople = samplePeople(0, Math.min(size, 9_999)).map((p) => ({ ...p, name: p.name.slice(0, 39) }));
+	const flashdutyChanged = changedOnes(flashdutyPeople);
+	const flashdutyPages = Math.ceil(flashdutyPeople.length / 100);
 	const rows: SyncRow[] = [];
 
 	// Flxpoint → Flameup (template 1): one Flxpoint read; Flameup compares with the last run (no read).
@@ -124,15 +129,14 @@ export async function syncBench(size: number): Promise<SyncRow[]> {
 		const perscom = new PerscomSimulator();
 		const flashduty = new FlashdutySimulator();
 		const credentials = { perscomApi: { apiKey: PERSCOM_TEST_KEY, apiVersion: 'v2', baseUrl: await perscom.start(), requestsPerMinute: '1000' }, flashdutyApi: { appKey: FLASHDUTY_TEST_KEY, baseUrl: await flashduty.start() } };
-		const flashdutyPeople = people.map((p) => ({ ...p, name: p.name.slice(0, 39) }));
 		perscom.seedSample(flashdutyPeople);
 		flashduty.seedSample(flashdutyPeople);
 		const change = () => {
-			for (const p of changed) {
+			for (const p of flashdutyChanged) {
 				const user = perscom.byEmail(p.email);
 				if (user) user.phone_number = newPhone(p);
 			}
-			return changed.length;
+			return flashdutyChanged.length;
 		};
 		try {
 			rows.push(
@@ -142,7 +146,7 @@ export async function syncBench(size: number): Promise<SyncRow[]> {
 					[node('perscom', 'perscomApi', { resource: 'user', operation: 'getAll', returnAll: true }), node('flashduty', 'flashdutyApi', { resource: 'member', operation: 'mirror', managedPrefix: '', removeAction: 'delete', options: {} })],
 					() => credentials,
 					change,
-					pages + pages + changed.length,
+					flashdutyPages + flashdutyPages + flashdutyChanged.length,
 				),
 			);
 		} finally {
@@ -155,16 +159,16 @@ export async function syncBench(size: number): Promise<SyncRow[]> {
 		const flashduty = new FlashdutySimulator();
 		const flameup = new FlameupSimulator({ keys: { [FLAMEUP_TEST_KEY]: 'simws01' } });
 		const credentials = { flashdutyApi: { appKey: FLASHDUTY_TEST_KEY, baseUrl: await flashduty.start() }, flameupApi: { apiKey: FLAMEUP_TEST_KEY, baseUrl: await flameup.start() } };
-		flashduty.seedSample(people.map((p) => ({ ...p, name: p.name.slice(0, 39) })));
+		flashduty.seedSample(flashdutyPeople);
 		const change = () => {
-			for (const p of changed) {
+			for (const p of flashdutyChanged) {
 				const member = flashduty.byEmail(p.email);
 				if (member) member.phone = newPhone(p).replace(/^\+1 /, '');
 			}
-			return changed.length;
+			return flashdutyChanged.length;
 		};
 		try {
-			rows.push(await twoRuns('Flashduty → Flameup (Batch Upsert)', [flashduty, flameup], [node('flashduty', 'flashdutyApi', { resource: 'member', operation: 'getAll', returnAll: true }), node('flameup', 'flameupApi', { resource: 'person', operation: 'batchUpsert' })], () => credentials, change, pages + Math.ceil(changed.length / 100)));
+			rows.push(await twoRuns('Flashduty → Flameup (Batch Upsert)', [flashduty, flameup], [node('flashduty', 'flashdutyApi', { resource: 'member', operation: 'getAll', returnAll: true }), node('flameup', 'flameupApi', { resource: 'person', operation: 'batchUpsert' })], () => credentials, change, flashdutyPages + Math.ceil(flashdutyChanged.length / 100)));
 		} finally {
 			await Promise.all([flashduty.stop(), flameup.stop()]);
 		}
