@@ -101,6 +101,52 @@ async function readNewestFirst(
 	return { records, complete: false, beyondReach: false, nextPage: page };
 }
 
+/**
+ * Where to start when the (filtered) list is empty: the newest change in the whole account, on
+ * Flashduty's clock (one more request, only with filters), else now.
+ */
+async function latestChange(client: VendorClient, body: IDataObject): Promise<number> {
+	if (Object.keys(body).length === 0) return Date.now();
+	const { items } = await listMembersPage(client, { orderby: 'updated_at', asc: false, p: 1, limit: 1 }, 'find the latest change');
+	return items.length > 0 ? stamped(items[0]).updatedAt : Date.now();
+}
+
+/** Only the entries of `recent` within the overlap of `watermark`, as watermarkChanges keeps them. */
+function pruned(recent: Record<string, number>, watermark: number): Record<string, number> {
+	return Object.fromEntries(Object.entries(recent).filter(([, at]) => at >= watermark - OVERLAP_MS));
+}
+
+/**
+ * The state after a poll, from what watermarkChanges made of it (`next`) and how the read ended:
+ * - cut by the budget: the watermark stays (watermarkChanges), and the next poll goes on at the
+ *   page after the last one read; `top` is the newest change the backlog's first page showed;
+ * - a backlog read whole: everything from the watermark up to `top` was read. The next poll reads
+ *   from `top` minus the overlap (`resumeFrom`), so that members changed while the backlog was
+ *   read (they moved to the front) come, and the watermark stays where it was for one more poll,
+ *   with every ID emitted meanwhile, so that a member created in the backlog and changed before
+ *   it was read is still "created";
+ * - that next poll read whole: the watermark moves to the newest change read, at least `top`
+ *   (watermarkChanges moves it only by what it emits, and the backlog was emitted before).
+ */
+function settle(state: FlashdutyTriggerState, next: WatermarkState, read: NewestFirstRead): FlashdutyTriggerState {
+	const resume = state.resumeFrom === undefined ? {} : { resumeFrom: state.resumeFrom };
+	if (!read.complete) {
+		const top = state.drain?.top ?? Math.max(state.watermark, ...read.records.map((r) => r.updatedAt));
+		return { ...next, ...resume, drain: { page: read.nextPage, top } };
+	}
+	if (state.drain) {
+		// Every ID emitted (or passed over) in the backlog, this poll's too: watermarkChanges prunes them by its own watermark.
+		const recent = { ...state.recent };
+		for (const r of read.records) if (r.updatedAt >= readFrom(state)) recent[r.id] = Math.max(recent[r.id] ?? r.updatedAt, r.updatedAt);
+		return { watermark: state.watermark, recent, resumeFrom: state.drain.top - OVERLAP_MS };
+	}
+	if (state.resumeFrom !== undefined) {
+		const watermark = Math.max(next.watermark, state.resumeFrom + OVERLAP_MS);
+		return { watermark, recent: pruned(next.recent, watermark) };
+	}
+	return next;
+}
+
 export class FlashdutyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Flashduty Trigger',
@@ -153,7 +199,7 @@ export class FlashdutyTrigger implements INodeType {
 		const state = savedState<FlashdutyTriggerState>(this);
 		if (!state) {
 			const { records } = await readNewestFirst(client, body, { page: 1, pages, from: (newest) => newest - OVERLAP_MS, action: 'read the latest changes' });
-			saveState<FlashdutyTriggerState>(this, watermarkBaseline(records, Date.now()));
+			saveState<FlashdutyTriggerState>(this, watermarkBaseline(records, records.length > 0 ? Date.now() : await latestChange(client, body)));
 			if (!(this.getNodeParameter('options.emitExisting', false) as boolean)) return null;
 			const { members } = await listMembers(client, { body: { ...body, orderby: 'created_at', asc: true }, action: 'read the existing members' });
 			return changeItems(members.filter(listed).map((record): Change<FlashdutyMember> => ({ event: 'created', record })), simplify, unifiedFromFlashduty);
@@ -166,22 +212,12 @@ export class FlashdutyTrigger implements INodeType {
 		const from = readFrom(state);
 		const read = await readNewestFirst(client, body, { page: start, pages, from: () => from, action: 'read the members changed since the last poll' });
 		const { changes, state: next } = watermarkChanges(state, read.records, events, read.complete ? 'all' : 'newestFirstCut');
-		let saved: FlashdutyTriggerState = next;
-		if (!read.complete) {
-			const top = drain?.top ?? Math.max(state.watermark, ...read.records.map((r) => r.updatedAt));
-			saved = { ...next, drain: { page: read.nextPage, top } };
-		} else if (drain) {
-			// The backlog is read whole: everything up to the newest change its first page showed was
-			// emitted (and is in `recent`); what changed since is stamped at or after it.
-			const watermark = Math.max(next.watermark, drain.top);
-			saved = { watermark, recent: Object.fromEntries(Object.entries(next.recent).filter(([, at]) => at >= watermark - OVERLAP_MS)) };
-		}
+		saveState(this, settle(state, next, read));
 		if (read.beyondReach) {
 			this.logger.warn(
 				`Flashduty Trigger: more than ${FLASHDUTY_REACHABLE_ITEMS} members changed since the last poll; /member/list lets no client read past the first ${FLASHDUTY_REACHABLE_ITEMS}, so older changes were not emitted. Narrow the trigger with Filters.`,
 			);
 		}
-		saveState(this, saved);
 		return changeItems(changes.filter((c) => listed(c.record)), simplify, unifiedFromFlashduty);
 	}
 }
