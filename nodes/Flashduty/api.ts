@@ -12,6 +12,8 @@ export const FLASHDUTY_REACHABLE_ITEMS = 10_000;
 export const FLASHDUTY_TOTAL_CAP = 1000;
 /** /member/invite takes at most 20 members (docs/vendors/flashduty.md#limits). */
 export const FLASHDUTY_MAX_INVITE = 20;
+/** Each account may make 1,000 requests a minute (and 50 a second; docs/vendors/flashduty.md#limits). */
+export const FLASHDUTY_REQUESTS_PER_MINUTE = 1000;
 /** /person/infos documents no maximum: 100 IDs a request is our own cap (docs/vendors/flashduty.md#limits). */
 export const FLASHDUTY_PERSON_CHUNK = 100;
 
@@ -40,7 +42,7 @@ export const flashdutyApi: VendorApi = {
 	credentialType: 'flashdutyApi',
 	rateLimits: [
 		{ limit: 50, intervalMs: 1000 },
-		{ limit: 1000, intervalMs: 60_000 },
+		{ limit: FLASHDUTY_REQUESTS_PER_MINUTE, intervalMs: 60_000 },
 	],
 	secretFields: ['appKey'],
 	secretQueryParams: ['app_key'],
