@@ -43,7 +43,7 @@ function everyPerson(body: unknown): boolean {
 }
 
 /** The ID a listed person is de-duplicated by. */
-function personId(person: FlameupPerson): string | undefined {
+export function personId(person: FlameupPerson): string | undefined {
 	return text(person.id) ?? text(person.external_id) ?? text(person.userId);
 }
 
@@ -80,13 +80,15 @@ export async function readPeopleByKeys(client: VendorClient, keys: string[]): Pr
  * GET /people with offset pagination, 100 a page, stopping at `total` or the limit; `filters` are
  * query parameters. Flameup documents no order and no sort parameter (docs/vendors/flameup.md#pagination):
  * people are de-duplicated by ID, and a list that changes while it is read is read again;
- * `mayBeMissing` says how many may still be missing when it kept changing.
+ * `mayBeMissing` says how many may still be missing when it kept changing; `total` is the last
+ * `total` Flameup reported (with a limit, more than `people.length` says the read stopped before the end).
  */
 export async function listPeople(
 	client: VendorClient,
 	options: { filters: IDataObject; limit?: number; itemIndex?: number },
-): Promise<{ people: FlameupPerson[]; mayBeMissing: number }> {
+): Promise<{ people: FlameupPerson[]; mayBeMissing: number; total?: number }> {
 	const action = 'list people';
+	let total: number | undefined;
 	const { items, mayBeMissing } = await paginate<FlameupPerson>({
 		style: 'offset',
 		maxPageSize: FLAMEUP_MAX_PAGE,
@@ -102,10 +104,11 @@ export async function listPeople(
 				action,
 				expect: PAGE,
 			});
+			total = body.total;
 			return { items: body.people, total: body.total };
 		},
 	});
-	return { people: items, mayBeMissing };
+	return { people: items, mayBeMissing, total };
 }
 
 /** What POST /people/batch answers: the people written and how many were created or updated. */

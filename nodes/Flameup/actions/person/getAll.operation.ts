@@ -9,37 +9,48 @@ import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromFlameup } from '../../mapping';
 import { listPeople } from '../../people';
 
+/** Get Many's filters (Status, Search), sent as query parameters; the trigger reuses them. */
+export const peopleFilters: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add filter',
+	default: {},
+	displayOptions: showFor('person', ['getAll']),
+	options: [
+		{
+			displayName: 'Search',
+			name: 'search',
+			type: 'string',
+			default: '',
+			description: 'Text to search for in names and emails',
+		},
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'active',
+			options: [
+				{ name: 'Active', value: 'active' },
+				{ name: 'Bounced', value: 'bounced' },
+				{ name: 'Unsubscribed', value: 'unsubscribed' },
+			],
+		},
+	],
+};
+
+/** The filters set, as GET /people's query parameters. */
+export function filterQuery(filters: IDataObject): IDataObject {
+	const query: IDataObject = {};
+	if (text(filters.status)) query.status = filters.status;
+	if (text(filters.search)) query.search = filters.search;
+	return query;
+}
+
 export const description: INodeProperties[] = [
 	returnAllField('person'),
 	limitField('person'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		displayOptions: showFor('person', ['getAll']),
-		options: [
-			{
-				displayName: 'Search',
-				name: 'search',
-				type: 'string',
-				default: '',
-				description: 'Text to search for in names and emails',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'active',
-				options: [
-					{ name: 'Active', value: 'active' },
-					{ name: 'Bounced', value: 'bounced' },
-					{ name: 'Unsubscribed', value: 'unsubscribed' },
-				],
-			},
-		],
-	},
+	peopleFilters,
 	simplifyField('person', ['getAll']),
 ];
 
@@ -51,10 +62,7 @@ export const execute: Operation = async function (items, client) {
 	let missing = 0;
 	const out = await forEachItem(this, items, async (i) => {
 		const { limit, filters, simplify } = listParameters(this, i);
-		const query: IDataObject = {};
-		if (text(filters.status)) query.status = filters.status;
-		if (text(filters.search)) query.search = filters.search;
-		const { people, mayBeMissing } = await listPeople(client, { filters: query, limit, itemIndex: i });
+		const { people, mayBeMissing } = await listPeople(client, { filters: filterQuery(filters), limit, itemIndex: i });
 		missing += mayBeMissing;
 		return people.map((person) => shapeRecord(person, simplify, unifiedFromFlameup));
 	});

@@ -8,47 +8,50 @@ import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromFlxpoint, type FlxpointUser } from '../../mapping';
 import { listUsers } from '../../users';
 
+/** Get Many's filters (Role, Email Contains, Primary Only), applied by the node; the trigger reuses them. */
+export const userFilters: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add filter',
+	default: {},
+	description: 'Flxpoint returns every user in one answer; these filters are applied by the node',
+	displayOptions: showFor('user', ['getAll']),
+	options: [
+		{
+			displayName: 'Email Contains',
+			name: 'emailContains',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. @example.com',
+			description: 'Only users whose email contains this text (case-insensitive)',
+		},
+		{
+			displayName: 'Primary Only',
+			name: 'primaryOnly',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to return only the account\'s primary user',
+		},
+		{
+			displayName: 'Role',
+			name: 'roleHandle',
+			type: 'options',
+			default: 'admin',
+			description: 'Only users with this role',
+			options: [
+				{ name: 'Admin', value: 'admin' },
+				{ name: 'Read Only', value: 'read_only' },
+				{ name: 'Support Specialist', value: 'support' },
+			],
+		},
+	],
+};
+
 export const description: INodeProperties[] = [
 	returnAllField('user'),
 	limitField('user'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		description: 'Flxpoint returns every user in one answer; these filters are applied by the node',
-		displayOptions: showFor('user', ['getAll']),
-		options: [
-			{
-				displayName: 'Email Contains',
-				name: 'emailContains',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. @example.com',
-				description: 'Only users whose email contains this text (case-insensitive)',
-			},
-			{
-				displayName: 'Primary Only',
-				name: 'primaryOnly',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to return only the account\'s primary user',
-			},
-			{
-				displayName: 'Role',
-				name: 'roleHandle',
-				type: 'options',
-				default: 'admin',
-				description: 'Only users with this role',
-				options: [
-					{ name: 'Admin', value: 'admin' },
-					{ name: 'Read Only', value: 'read_only' },
-					{ name: 'Support Specialist', value: 'support' },
-				],
-			},
-		],
-	},
+	userFilters,
 	simplifyField('user', ['getAll']),
 ];
 
@@ -58,7 +61,7 @@ function wanted(value: unknown): string[] {
 }
 
 /** Whether a user passes Get Many's filters (Role, Email Contains, Primary Only). */
-function passes(user: FlxpointUser, filters: IDataObject): boolean {
+export function passes(user: FlxpointUser, filters: IDataObject): boolean {
 	const roles = wanted(filters.roleHandle);
 	const emailContains = text(filters.emailContains)?.toLowerCase();
 	return (
