@@ -47,11 +47,6 @@ function eventOf(person: FlameupPerson): Change<FlameupPerson> {
 	return { event: person.created_at !== undefined && person.created_at === person.updated_at ? 'created' : 'updated', record: person };
 }
 
-/** The output for a deleted person: all the trigger still knows (its state keeps only digests). */
-function deletedItem(id: string): INodeExecutionData {
-	return { json: { source: 'flameup', id, event: 'deleted' } };
-}
-
 export class FlameupTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Flameup Trigger',
@@ -117,7 +112,6 @@ export class FlameupTrigger implements INodeType {
 		const gone = complete && events.includes('deleted') ? deletedIds(known, records) : [];
 		const { changes, state: next } = fingerprintChanges(known, records, complete, asked);
 		saveState<FlameupTriggerState>(this, first && !complete ? { ...next, partial: true } : next);
-		const items = [...(changeItems(changes, simplify, unifiedFromFlameup)?.[0] ?? []), ...gone.map(deletedItem)];
-		return items.length > 0 ? [items] : null;
+		return changeItems(changes, simplify, unifiedFromFlameup, { source: 'flameup', ids: gone });
 	}
 }

@@ -36,11 +36,6 @@ function eventOf(user: FlxpointUser): Change<FlxpointUser> {
 	return { event: user.insertedAt !== undefined && user.insertedAt === user.updatedAt ? 'created' : 'updated', record: user };
 }
 
-/** The output for a deleted user: all the trigger still knows (its state keeps only digests). */
-function deletedItem(id: string): INodeExecutionData {
-	return { json: { source: 'flxpoint', id, event: 'deleted' } };
-}
-
 export class FlxpointTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Flxpoint Trigger',
@@ -99,7 +94,6 @@ export class FlxpointTrigger implements INodeType {
 		const gone = events.includes('deleted') ? deletedIds(state, records) : [];
 		const { changes, state: next } = fingerprintChanges(state, records, true, events);
 		saveState(this, next);
-		const items = [...(changeItems(changes, simplify, unifiedFromFlxpoint)?.[0] ?? []), ...gone.map(deletedItem)];
-		return items.length > 0 ? [items] : null;
+		return changeItems(changes, simplify, unifiedFromFlxpoint, { source: 'flxpoint', ids: gone });
 	}
 }

@@ -98,8 +98,18 @@ export function saveState<S>(ctx: IPollFunctions, state: S): void {
 	data.state = state as unknown as IDataObject;
 }
 
-/** The changes as output items: the person (unified or raw) plus `event`; null when there are none (n8n starts no execution). */
-export function changeItems<Raw extends IDataObject>(changes: Array<Change<Raw>>, simplify: boolean, toUnified: ToUnified<Raw>): INodeExecutionData[][] | null {
-	if (changes.length === 0) return null;
-	return [changes.map(({ event, record }) => ({ json: { ...(simplify ? toUnified(record) : record), event } }))];
+/**
+ * The changes as output items: the person (unified or raw) plus `event`, then the deleted ones as
+ * `{source, id, event: "deleted"}` (all a digest trigger still knows of them); null when there are
+ * none (n8n then starts no execution).
+ */
+export function changeItems<Raw extends IDataObject>(
+	changes: Array<Change<Raw>>,
+	simplify: boolean,
+	toUnified: ToUnified<Raw>,
+	deleted: { source: string; ids: string[] } = { source: '', ids: [] },
+): INodeExecutionData[][] | null {
+	const items: INodeExecutionData[] = changes.map(({ event, record }) => ({ json: { ...(simplify ? toUnified(record) : record), event } }));
+	for (const id of deleted.ids) items.push({ json: { source: deleted.source, id, event: 'deleted' } });
+	return items.length === 0 ? null : [items];
 }
