@@ -229,10 +229,11 @@ async function settle(v: Vendor, phase: Phase): Promise<void> {
 const sortPairs = (pairs: Array<[string, string]>) => [...pairs].sort((a, b) => (a[1] + a[0] < b[1] + b[0] ? -1 : 1));
 
 /** The checks every phase makes for one vendor. */
-function expectPhase(v: Vendor, phase: Phase): void {
+function expectPhase(v: Vendor, phase: Phase, { failedPolls = 0 } = {}): void {
 	const emitted = items(phase.recorded, triggerName(v));
 	const failed = phase.recorded.filter((e) => e.status !== 'success').map((e) => ({ id: e.id, status: e.status, error: e.data?.resultData?.error?.message }));
-	expect({ vendor: v.name, failed }).toEqual({ vendor: v.name, failed: [] });
+	// A failed poll is recorded by n8n as a failed execution with no items.
+	expect({ vendor: v.name, failed: failed.length }).toEqual({ vendor: v.name, failed: failedPolls });
 	// Every change once, nothing twice, with its event.
 	expect({ vendor: v.name, emitted: sortPairs(emitted.map((i) => [String(i.event), String(i.id)])) }).toEqual({
 		vendor: v.name,
@@ -253,7 +254,7 @@ function expectPhase(v: Vendor, phase: Phase): void {
 
 const newPhase = async (v: Vendor): Promise<Phase> => ({ afterExecution: await lastExecutionId(v), expected: [], latest: {}, recorded: [], quietPoll: [] });
 
-const phases: Record<string, Record<string, Phase>> = { changes: {}, sameInstant: {}, restart: {} };
+const phases: Record<string, Record<string, Phase>> = { changes: {}, sameInstant: {}, failedPoll: {}, restart: {} };
 /** Seeded records each vendor's phases take for updates (none is touched twice across phases). */
 const pool: Record<string, string[]> = {};
 const take = (v: Vendor) => pool[v.name].shift()!;
@@ -374,6 +375,27 @@ describe('a change stamped in the instant of the last one emitted, made after th
 
 	test.each(VENDORS)('$name Trigger: emitted once; nothing of before again', (v) => {
 		expectPhase(v, phases.sameInstant[v.name]);
+	});
+});
+
+describe('a poll that fails', () => {
+	beforeAll(async () => {
+		for (const v of VENDORS) {
+			const phase = (phases.failedPoll[v.name] = await newPhase(v));
+			const created = v.create(1);
+			const changed = take(v);
+			v.update(changed, 'AfterFailure');
+			phase.expected.push({ event: 'created', id: created[0] }, { event: 'updated', id: changed });
+			phase.latest[changed] = { holds: 'AfterFailure' };
+			// The next poll's first request is refused (a 401 is not retried): that poll fails.
+			v.sim().failNext(1, { status: 401 });
+		}
+		await Promise.all(VENDORS.map(async (v) => await settle(v, phases.failedPoll[v.name])));
+		mark('failed poll caught up');
+	});
+
+	test.each(VENDORS)('$name Trigger: emits nothing (n8n records the failure), and the next poll emits what changed, once', (v) => {
+		expectPhase(v, phases.failedPoll[v.name], { failedPolls: 1 });
 	});
 });
 
