@@ -93,6 +93,8 @@ export interface Template {
 	/** The vendor node names: the first reads the source, the last writes the target. */
 	sourceNode: string;
 	targetNode: string;
+	/** Started by a polling trigger of this package: it runs when activated, not with `n8n execute`. */
+	triggered: boolean;
 	workflow: { id: string; name: string; nodes: Array<{ name: string; type: string }> };
 }
 
@@ -103,7 +105,8 @@ export function loadTemplates(): Template[] {
 		.map((file) => {
 			const workflow = JSON.parse(readFileSync(path.join(TEMPLATES_DIR, file), 'utf8')) as Template['workflow'];
 			const vendorNodes = workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-people-sync.'));
-			return { file, id: workflow.id, name: workflow.name, sourceNode: vendorNodes[0].name, targetNode: vendorNodes[vendorNodes.length - 1].name, workflow };
+			const triggered = vendorNodes[0].type.endsWith('Trigger');
+			return { file, id: workflow.id, name: workflow.name, sourceNode: vendorNodes[0].name, targetNode: vendorNodes[vendorNodes.length - 1].name, triggered, workflow };
 		});
 }
 

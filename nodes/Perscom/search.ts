@@ -67,3 +67,28 @@ export function listSearch(filters: IDataObject, options: IDataObject): OrionSea
 	}
 	return Object.keys(search).length > 0 ? search : undefined;
 }
+
+/** Newest change first, then by ID: the order a trigger finds the latest `updated_at` in. */
+const NEWEST_FIRST: OrionSort[] = [
+	{ field: 'updated_at', direction: 'desc' },
+	{ field: 'id', direction: 'desc' },
+];
+
+/**
+ * The polling trigger's search: the users matching `filters` changed at or after `sinceMs` (epoch
+ * ms), oldest change first, so a backlog read in part continues where it stopped. `newestFirst`
+ * turns the order round (the baseline and the editor's test event want the latest changes).
+ */
+export function changedSinceSearch(filters: IDataObject, sinceMs: number | undefined, newestFirst = false): OrionSearch {
+	const search: OrionSearch = listSearch(filters, {}) ?? {};
+	// With milliseconds: a backlog drained across polls resumes exactly after the last change read.
+	const since = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+	if (sinceMs !== undefined) search.filters = [...(search.filters ?? []), { field: 'updated_at', operator: '>=', value: since(sinceMs) }];
+	search.sort = newestFirst
+		? NEWEST_FIRST
+		: [
+				{ field: 'updated_at', direction: 'asc' },
+				{ field: 'id', direction: 'asc' },
+			];
+	return search;
+}

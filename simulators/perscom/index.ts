@@ -71,7 +71,8 @@ function stampOf(ms: number): string {
 /** A date as Laravel/MySQL would compare it: ISO 8601 or `YYYY-MM-DD HH:MM:SS` (UTC). */
 function dateMs(value: unknown): number | undefined {
 	if (typeof value !== 'string') return undefined;
-	const sql = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+	// MySQL's datetime literal, with or without fractional seconds, in UTC.
+	const sql = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
 	const ms = Date.parse(sql);
 	return Number.isNaN(ms) ? undefined : ms;
 }

@@ -182,9 +182,10 @@ describe('Flashduty member directory (Batch Upsert) while the list changes', () 
 			{ externalId: seeded[0].ref_id, email: seeded[0].email, name: seeded[0].member_name },
 		];
 		const result = await run({ operation: 'batchUpsert', options: { fromApi: true } }, items);
+		// The second item holds the member's own values: found, and unchanged (Skip Unchanged).
 		expect(result.output.Flashduty.map((o) => [o.json.action, o.json.error])).toEqual([
 			['updated', undefined],
-			['updated', undefined],
+			['unchanged', undefined],
 		]);
 		expect(sim.calls('/member/invite')).toHaveLength(0);
 		expect(sim.calls('/member/list').some((r) => (r.body as IDataObject).query === target.email)).toBe(true);

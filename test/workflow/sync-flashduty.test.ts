@@ -335,7 +335,9 @@ describe('Flashduty Mirror', () => {
 		const { hr, ext } = seedAccount();
 		const result = await run([{}], mirror({ allowEmptyInput: true, maxRemovePercent: 100 }));
 		expect(result.error).toBeUndefined();
-		expect(actions(result)).toEqual(Array(6).fill('deleted'));
+		// One output for the empty item (skipped, it names no member), then the removals.
+		expect(actions(result)).toEqual(['skipped', ...Array(6).fill('deleted')]);
+		expect(result.output.Flashduty[0].pairedItem).toEqual({ item: 0 });
 		expect(bodies('/member/delete').map((b) => b.member_id).sort()).toEqual(hr.map((m) => m.member_id).sort());
 		expect(sim.members.size).toBe(ext.length);
 	});

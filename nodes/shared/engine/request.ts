@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { sleep, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type IPollFunctions } from 'n8n-workflow';
 
 import { bodyStart } from './answers';
 import { headerValue } from './values';
@@ -54,7 +54,7 @@ export class VendorClient {
 	requestsSent = 0;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: IExecuteFunctions | IPollFunctions,
 		readonly api: VendorApi,
 		readonly credentials: ICredentialDataDecryptedObject,
 		readonly redactor: Redactor,
@@ -63,7 +63,8 @@ export class VendorClient {
 		readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
 	) {}
 
-	static async create(ctx: IExecuteFunctions, api: VendorApi): Promise<VendorClient> {
+	/** The client of an operation (Options > Timeout read from the first item) or of a polling trigger (its Options > Timeout). */
+	static async create(ctx: IExecuteFunctions | IPollFunctions, api: VendorApi): Promise<VendorClient> {
 		const credentials = await ctx.getCredentials(api.credentialType);
 		const saved = api.secretFields.map((field) => credentials[field]).filter((v): v is string => typeof v === 'string');
 		const secrets = saved.map((s) => s.trim());
@@ -72,7 +73,13 @@ export class VendorClient {
 		const key = createHash('sha256')
 			.update(`${api.credentialType}\u0000${api.url(credentials, '')}\u0000${secrets.join('\u0000')}\u0000${JSON.stringify(windows)}`)
 			.digest('hex');
-		const seconds = ctx.getInputData().length > 0 ? Number(ctx.getNodeParameter('options.timeout', 0, DEFAULT_TIMEOUT_MS / 1000)) : DEFAULT_TIMEOUT_MS / 1000;
+		const fallback = DEFAULT_TIMEOUT_MS / 1000;
+		const seconds =
+			'getInputData' in ctx
+				? ctx.getInputData().length > 0
+					? Number(ctx.getNodeParameter('options.timeout', 0, fallback))
+					: fallback
+				: Number(ctx.getNodeParameter('options.timeout', fallback));
 		const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
 		return new VendorClient(ctx, api, credentials, redactor, limiterFor(key, windows), realClock, timeoutMs);
 	}

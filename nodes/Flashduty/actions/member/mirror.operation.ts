@@ -115,7 +115,8 @@ export const execute: Operation = async function (items, client) {
 	const prefix = this.getNodeParameter('managedPrefix', 0, '') as string;
 	const sync = readSyncOptions(this, items, 'target');
 	// An input of empty items only (allowed by Allow Empty Input) names no member: every managed one goes.
-	const sourceItems = items.every((item) => Object.keys(item.json).length === 0) ? [] : items;
+	const noMembers = items.every((item) => Object.keys(item.json).length === 0);
+	const sourceItems = noMembers ? [] : items;
 	const { records, errors } = readItemPayloads(sourceItems, (json, i) => toMemberInput(this.getNode(), json, i));
 	const [unreadable] = errors;
 	if (unreadable) {
@@ -166,14 +167,15 @@ export const execute: Operation = async function (items, client) {
 	}
 
 	// 5. The outputs: the items', then the removed members', and the summary.
+	if (noMembers) outcomes.push(...items.map((_, index): Outcome => ({ index, action: 'skipped', reason: 'The item holds no member (Allow Empty Input)', record: {} as FlashdutyMember })));
 	const removalOutputs: INodeExecutionData[] = removals.map((r) =>
 		'done' in r
 			? removalOutput(outcomeJson(this, { index: 0, action: 'deleted', record: r.done }, unifiedFromFlashduty, sync.dryRun))
 			: errorItem(r.error, 0, { id: r.record.member_id, email: r.record.email }),
 	);
-	const outputs = [...writeOutputs(this, sourceItems, writeResults(this, outcomes, unifiedFromFlashduty, sync.dryRun), 'Flashduty'), ...removalOutputs];
+	const outputs = [...writeOutputs(this, items, writeResults(this, outcomes, unifiedFromFlashduty, sync.dryRun), 'Flashduty'), ...removalOutputs];
 	const failedRemoval = removals.find((r): r is { record: FlashdutyMember; error: Error } => 'error' in r);
 	if (failedRemoval && !this.continueOnFail()) throw failedRemoval.error;
-	addSummaryHint(this, outputs, sourceItems.length, ['member', 'members'], client.requestsSent, sync.dryRun);
+	addSummaryHint(this, outputs, items.length, ['member', 'members'], client.requestsSent, sync.dryRun);
 	return outputs;
 };
