@@ -84,10 +84,11 @@ export function watermarkChanges<Raw>(
 		for (const r of fresh) recent[r.id] = r.updatedAt;
 		return { changes, state: { watermark: state.watermark, recent } };
 	}
-	const watermark = Math.max(state.watermark, ...fresh.map((r) => r.updatedAt));
+	// Everything read counts, also what was emitted before (a newest-first read cut short emitted it).
+	const watermark = Math.max(state.watermark, ...[...latest.values()].map((r) => r.updatedAt));
 	const recent: Record<string, number> = {};
 	for (const [id, at] of Object.entries(state.recent)) if (at >= watermark - OVERLAP_MS) recent[id] = at;
-	for (const r of fresh) if (r.updatedAt >= watermark - OVERLAP_MS) recent[r.id] = r.updatedAt;
+	for (const r of latest.values()) if (r.updatedAt >= watermark - OVERLAP_MS && r.updatedAt >= (recent[r.id] ?? 0)) recent[r.id] = r.updatedAt;
 	// An oldest-first read cut at the limit: the next poll goes on from the newest change read (the
 	// records at that instant are in `recent`); re-reading the overlap could return the same page forever.
 	return { changes, state: extent === 'oldestFirstCut' ? { watermark, recent, resumeFrom: watermark } : { watermark, recent } };
