@@ -215,3 +215,14 @@ export async function testCredential(editor: Editor, credentialId: string): Prom
 	if (r.status !== 200 || !result) throw new Error(`POST /rest/credentials/test: ${r.status} ${r.text.slice(0, 500)}`);
 	return result;
 }
+
+/**
+ * Stops a started editor and starts `n8n start` again on the same home (same database, same port unless
+ * `options.port` says otherwise): active workflows are activated again from the database, with the static
+ * data n8n saved. `whileStopped` runs while n8n is down. The new handle has no session yet (ownerSession logs in again).
+ */
+export async function restartEditor(editor: Editor, { whileStopped, ...options }: EditorOptions & { whileStopped?: () => unknown } = {}): Promise<Editor> {
+	await editor.stop();
+	if (whileStopped) await whileStopped();
+	return startEditor(editor.env, { port: editor.port, ...options });
+}

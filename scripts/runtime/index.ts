@@ -13,7 +13,9 @@
  *   install.ts   ensureRuntime: lock, npm install, sqlite3 rebuild, progress
  *   home.ts      throw-away n8n homes with this package installed, the offline environment
  *   cli.ts       the n8n CLI: import credentials/workflows, execute, read a run's output
- *   editor.ts    n8n start, the owner's session, REST calls, n8n's credential test
+ *   editor.ts    n8n start (and restart), the owner's session, REST calls, n8n's credential test
+ *   activate.ts  activating a workflow in a running editor (n8n 2.x and 1.x)
+ *   executions.ts the executions n8n recorded for a workflow, with their data (flatted)
  *   children.ts  the n8n processes started here (environment, ending them)
  *   smoke.ts     the smoke test (npm run runtime -- smoke)
  *   util.ts      JSON files, timing, free ports
@@ -51,6 +53,8 @@ export {
 	type RunCliInfo,
 	type WorkflowImport,
 } from './cli';
-export { OWNER, ownerSession, rest, startEditor, testCredential, type Editor, type EditorOptions, type ExitInfo, type HttpResponse, type OwnerSession } from './editor';
+export { OWNER, ownerSession, rest, restartEditor, startEditor, testCredential, type Editor, type EditorOptions, type ExitInfo, type HttpResponse, type OwnerSession } from './editor';
+export { activateWorkflow, getWorkflow } from './activate';
+export { executionItems, FINAL_STATUSES, getExecution, listExecutions, workflowExecutions, type Execution, type ExecutionSummary } from './executions';
 export { smokeWorkflow } from './smoke';
 export { freePort } from './util';

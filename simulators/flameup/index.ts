@@ -253,6 +253,14 @@ export class FlameupSimulator extends SimServer {
 		});
 	}
 
+	/** Changes a person straight in the store (no request counted): `updated_at` moves to the simulator's now, or to `at`. */
+	touch(id: string, fields: Partial<FlameupPerson> = {}, at?: string): FlameupPerson {
+		const person = this.people.get(id);
+		if (!person) throw new Error(`no Flameup person ${id}`);
+		Object.assign(person, fields, { id, updated_at: at ?? this.stamp() });
+		return person;
+	}
+
 	seedSample(people: SamplePerson[], prefix = 'ext-'): FlameupPerson[] {
 		return this.seed(
 			people.map((p) => ({ external_id: `${prefix}${p.n}`, email: p.email, first_name: p.firstName, last_name: p.lastName, phone: p.phone, timezone: p.timezone, locale: p.locale })),

@@ -515,6 +515,14 @@ export class FlashdutySimulator extends SimServer {
 		});
 	}
 
+	/** Changes a member straight in the store (no request counted): `updated_at` moves to the simulator's clock, or to `at` (seconds). */
+	touch(memberId: number, fields: Partial<FlashdutySimMember> = {}, at?: number): FlashdutySimMember {
+		const member = this.members.get(memberId);
+		if (!member) throw new Error(`no Flashduty member ${memberId}`);
+		Object.assign(member, fields, { member_id: memberId, updated_at: at ?? this.tick() });
+		return member;
+	}
+
 	/** Sample people as members: ref_id `${prefix}${n}`, Flashduty's two locales. */
 	seedSample(people: SamplePerson[], prefix = 'ref-'): FlashdutySimMember[] {
 		return this.seed(

@@ -144,6 +144,14 @@ export class FlxpointSimulator extends SimServer {
 		return users;
 	}
 
+	/** Changes a user straight in the store (no request counted): `updatedAt` moves to now. */
+	touch(id: number, fields: Partial<FlxpointUser> = {}): FlxpointUser {
+		const user = this.users.get(id);
+		if (!user) throw new Error(`no Flxpoint user ${id}`);
+		Object.assign(user, fields, { id, updatedAt: new Date().toISOString() });
+		return user;
+	}
+
 	/**
 	 * Sample person n → user ID FLXPOINT_FIRST_ID + n; roles cycle Admin, Support Specialist,
 	 * Read Only (n % 3); person 0 is the account's primary user.

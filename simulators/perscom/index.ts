@@ -550,6 +550,17 @@ export class PerscomSimulator extends SimServer {
 		});
 	}
 
+	/**
+	 * Changes a user straight in the store (no request counted), as an edit in PERSCOM would: `updated_at`
+	 * moves to the simulator's now, or to `at` (a late commit, or several changes stamped alike).
+	 */
+	touch(id: number, fields: Partial<PerscomSimUser> = {}, at?: string): PerscomSimUser {
+		const user = this.users.get(id);
+		if (!user) throw new Error(`no PERSCOM user ${id}`);
+		Object.assign(user, fields, { id, updated_at: at ?? this.stamp() });
+		return user;
+	}
+
 	seedSample(people: SamplePerson[]): PerscomSimUser[] {
 		return this.seed(people.map((p) => ({ name: p.name, email: p.email, phone_number: p.phone, timezone: p.timezone, approved: p.n % 5 !== 4 })));
 	}
