@@ -97,7 +97,11 @@ async function main(argv: string[]) {
 		const failed = [...rows, ...again].reduce((sum, r) => sum + r.failed, 0);
 		log(`${rows.length} sync workflows, ${rows.reduce((s, r) => s + r.created, 0)} created, ${rows.reduce((s, r) => s + r.updated, 0)} updated, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.`);
 		log(`Second round: ${again.reduce((s, r) => s + r.unchanged, 0)} unchanged, ${again.reduce((s, r) => s + r.created + r.updated + r.deleted, 0)} written.`);
-		log('Next: `npm run demo -- --editor` opens these workflows in the n8n editor; README.md explains the sync modes.');
+		log('What next:');
+		log('  - `npm run demo -- --editor`: the same simulators and workflows in the n8n editor (http://127.0.0.1:5678).');
+		log('  - Your own n8n: install the package (README, "Install in n8n"), then import a template, e.g.');
+		log('    `n8n import:workflow --input=templates/2-perscom-roster-to-flashduty.json`, and pick your credentials.');
+		log('  - `npm test`: every test (unit, n8n engine, real n8n 2.x); README.md explains sync modes and triggers.');
 		return failed === 0 ? 0 : 1;
 	} finally {
 		await lab.stop();

