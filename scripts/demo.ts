@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { labCredentials, loadTemplates, startLab, summarize, type Lab, type SyncSummary } from './lab';
+import { labCredentials, loadTemplates, startLab, summarize, type Lab, type SyncSummary, type Template } from './lab';
 import * as runtime from './runtime';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -27,28 +27,38 @@ function totalRequests(lab: Lab): number {
 	return lab.all.reduce((sum, sim) => sum + sim.requests.length, 0);
 }
 
-async function runSyncs(lab: Lab, env: runtime.Env): Promise<SyncSummary[]> {
-	const rows: SyncSummary[] = [];
-	// The trigger templates (incremental syncs) run when activated, not on demand.
-	for (const template of loadTemplates().filter((t) => !t.triggered)) {
-		step(`Running "${template.name}" in n8n`);
-		lab.all.forEach((sim) => sim.clearLog());
-		const started = Date.now();
-		const run = await runtime.executeWorkflow(env, template.id, { allowError: true });
-		const seconds = (Date.now() - started) / 1000;
-		const error = run.data.resultData.error;
-		const source = run.data.resultData.runData[template.sourceNode] ? runtime.nodeOutput(run, template.sourceNode) : [];
-		const target = run.data.resultData.runData[template.targetNode] && !error ? runtime.nodeOutput(run, template.targetNode) : [];
-		const row = summarize(template, { source, target }, totalRequests(lab), seconds);
-		if (error || run.status !== 'success') {
-			row.failed = Math.max(row.failed, source.length - row.created - row.updated - row.unchanged, 1);
-			log(`   failed: ${error?.message ?? run.status}${error?.description ? `\n   ${error.description}` : ''}`);
-		} else {
-			log(`   read ${row.read}, created ${row.created}, updated ${row.updated}, unchanged ${row.unchanged}, deleted ${row.deleted}, failed ${row.failed}, ${row.requests} API requests, ${row.seconds} s`);
-		}
-		rows.push(row);
+/** Runs one template with `n8n execute` and sums up what it did. */
+async function runSync(lab: Lab, env: runtime.Env, template: Template, label: string): Promise<SyncSummary> {
+	step(`${label} "${template.name}" in n8n`);
+	lab.all.forEach((sim) => sim.clearLog());
+	const started = Date.now();
+	const run = await runtime.executeWorkflow(env, template.id, { allowError: true });
+	const seconds = (Date.now() - started) / 1000;
+	const error = run.data.resultData.error;
+	const source = run.data.resultData.runData[template.sourceNode] ? runtime.nodeOutput(run, template.sourceNode) : [];
+	const target = run.data.resultData.runData[template.targetNode] && !error ? runtime.nodeOutput(run, template.targetNode) : [];
+	const row = summarize(template, { source, target }, totalRequests(lab), seconds);
+	if (error || run.status !== 'success') {
+		row.failed = Math.max(row.failed, source.length - row.created - row.updated - row.unchanged, 1);
+		log(`   failed: ${error?.message ?? run.status}${error?.description ? `\n   ${error.description}` : ''}`);
+	} else {
+		log(`   read ${row.read}, created ${row.created}, updated ${row.updated}, unchanged ${row.unchanged}, deleted ${row.deleted}, failed ${row.failed}, ${row.requests} API requests, ${row.seconds} s`);
 	}
-	return rows;
+	return row;
+}
+
+/**
+ * Runs each on-demand template, then at once again: with nothing changed in between, the second
+ * run finds everything unchanged and writes nothing. (The trigger templates run when activated.)
+ */
+async function runSyncs(lab: Lab, env: runtime.Env): Promise<{ first: SyncSummary[]; again: SyncSummary[] }> {
+	const first: SyncSummary[] = [];
+	const again: SyncSummary[] = [];
+	for (const template of loadTemplates().filter((t) => !t.triggered)) {
+		first.push(await runSync(lab, env, template, 'Running'));
+		again.push(await runSync(lab, env, template, 'Running again, nothing changed:'));
+	}
+	return { first, again };
 }
 
 async function main(argv: string[]) {
@@ -87,16 +97,15 @@ async function main(argv: string[]) {
 			return 0;
 		}
 
-		const rows = await runSyncs(lab, home.env);
-		step('Summary');
+		const { first: rows, again } = await runSyncs(lab, home.env);
+		step('Summary: each template\'s run');
 		console.table(rows);
-		step('Running every template again: nothing changed in the sources, so nothing is written');
-		const again = await runSyncs(lab, home.env);
-		step('Summary of the second round');
+		step('Summary: each template run again right after (nothing changed, so nothing is written)');
 		console.table(again);
 		const failed = [...rows, ...again].reduce((sum, r) => sum + r.failed, 0);
-		log(`${rows.length} sync workflows, ${rows.reduce((s, r) => s + r.created, 0)} created, ${rows.reduce((s, r) => s + r.updated, 0)} updated, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.`);
-		log(`Second round: ${again.reduce((s, r) => s + r.unchanged, 0)} unchanged, ${again.reduce((s, r) => s + r.created + r.updated + r.deleted, 0)} written.`);
+		const written = rows.filter((r) => !r.workflow.endsWith('[nothing written]'));
+		log(`${rows.length} sync workflows, ${written.reduce((s, r) => s + r.created, 0)} created, ${written.reduce((s, r) => s + r.updated, 0)} updated, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.`);
+		log(`Run again right after: ${again.reduce((s, r) => s + r.unchanged, 0)} unchanged, ${again.filter((r) => !r.workflow.endsWith('[nothing written]')).reduce((s, r) => s + r.created + r.updated + r.deleted, 0)} written.`);
 		log('What next:');
 		log('  - `npm run demo -- --editor`: the same simulators and workflows in the n8n editor (http://127.0.0.1:5678).');
 		log('  - Your own n8n: install the package (README, "Install in n8n"), then import a template, e.g.');
