@@ -225,8 +225,8 @@ export const FLASHDUTY_MAPPER_FIELDS = [
 	mapperField('timezone', 'Timezone'),
 	mapperField('locale', 'Locale', 'options', {
 		options: [
-			{ name: 'English (en-US)', value: 'en-US' },
-			{ name: 'Chinese (zh-CN)', value: 'zh-CN' },
+			{ name: 'English', value: 'en-US' },
+			{ name: 'Chinese (Simplified)', value: 'zh-CN' },
 		],
 	}),
 	mapperField('avatarUrl', 'Avatar URL'),
