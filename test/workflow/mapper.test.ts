@@ -152,10 +152,12 @@ describe('PERSCOM: Map Each Field Manually', () => {
 		expect(perscomSim.byEmail('grace@example.com')).toMatchObject({ name: 'Grace Hopper', rank_id: 5, phone_number: '+15550000001', notes: null });
 	});
 
-	test('a mapped value that is not a PERSCOM ID is the same input error as in Map Automatically', async () => {
+	test('a mapped value that is not a PERSCOM ID is the same input error as in Map Automatically; a required field left empty is n8n\'s error for that item', async () => {
 		const columns = await manual('perscom', { email: '={{ $json.mail }}', name: 'Someone', unit_id: '={{ $json.unit }}' });
-		const result = await runWorkflow({ items: [{ mail: 'a@example.com', unit: -4 }], nodes: [node('perscom', { operation: 'batchUpsert', columns }, { continueOnFail: true })], credentials });
+		const result = await runWorkflow({ items: [{ mail: 'a@example.com', unit: -4 }, { unit: 2 }], nodes: [node('perscom', { operation: 'batchUpsert', columns }, { continueOnFail: true })], credentials });
 		expect(out(result, 'perscom')[0].error).toContain('The field "unit_id" is not a PERSCOM ID [item 0]');
+		// Email is marked required: n8n checks it when the node reads the item's values.
+		expect(out(result, 'perscom')[1].error).toBe("Invalid input for 'email' [item 1]");
 		expect(perscomSim.users.size).toBe(0);
 	});
 
