@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as person from './actions/person';
 import { router } from './actions/router';
+import { FLAMEUP_MAPPER_FIELDS } from './mapping';
 
 export class Flameup implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +31,8 @@ export class Flameup implements INodeType {
 			...person.description,
 		],
 	};
+
+	methods = { resourceMapping: writeFieldsMethod(FLAMEUP_MAPPER_FIELDS) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -4,6 +4,7 @@ import { inputError } from '../shared/engine/errors';
 import { checkKeyTypes, readPersonInput, type PersonInput } from '../shared/person/input';
 import { clip, text, withoutUndefined } from '../shared/engine/values';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
+import { mapperField } from '../shared/helpers/mapper';
 import type { INode } from 'n8n-workflow';
 
 /** A person as Flameup returns it. */
@@ -124,6 +125,23 @@ export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: numb
 	if (person.email) payload.email = person.email;
 	return payload;
 }
+
+/**
+ * What Map Each Field Manually offers (ids are the names `toFlameupPayload` reads). A person needs
+ * an External ID or an Email (either one, so neither is marked required); other traits go in
+ * Custom Traits as a JSON object.
+ */
+export const FLAMEUP_MAPPER_FIELDS = [
+	mapperField('externalId', 'External ID'),
+	mapperField('email', 'Email'),
+	mapperField('firstName', 'First Name'),
+	mapperField('lastName', 'Last Name'),
+	mapperField('phone', 'Phone'),
+	mapperField('timezone', 'Timezone'),
+	mapperField('locale', 'Locale'),
+	mapperField('avatarUrl', 'Avatar URL'),
+	mapperField('traits', 'Custom Traits (JSON)', 'object'),
+];
 
 /** Flameup answers a single write with the person, or with it wrapped as `{person}` / `{data}`; either person shape. */
 export function personFromBody(body: unknown): FlameupPerson {

@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as member from './actions/member';
 import { router } from './actions/router';
+import { FLASHDUTY_MAPPER_FIELDS } from './mapping';
 
 export class Flashduty implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +31,8 @@ export class Flashduty implements INodeType {
 			...member.description,
 		],
 	};
+
+	methods = { resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -4,6 +4,7 @@ import { inputError } from '../shared/engine/errors';
 import { checkKeyTypes, readPersonInput } from '../shared/person/input';
 import { clip, text, withoutUndefined } from '../shared/engine/values';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
+import { mapperField } from '../shared/helpers/mapper';
 import { idNumber, idString } from './api';
 
 /** A member as /member/list returns it (MemberItem, docs/vendors/flashduty.md#endpoints-used); IDs already turned into strings. */
@@ -209,6 +210,29 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 	}
 	return input;
 }
+
+/**
+ * What Map Each Field Manually offers (ids are the names `toMemberInput` reads). A member needs an
+ * External ID, Email or Phone (any one, so none is marked required); Role IDs are a
+ * comma-separated list.
+ */
+export const FLASHDUTY_MAPPER_FIELDS = [
+	mapperField('externalId', 'External ID'),
+	mapperField('email', 'Email'),
+	mapperField('name', 'Name'),
+	mapperField('phone', 'Phone'),
+	mapperField('countryCode', 'Country Code'),
+	mapperField('timezone', 'Timezone'),
+	mapperField('locale', 'Locale', 'options', {
+		options: [
+			{ name: 'English', value: 'en-US' },
+			{ name: 'Chinese (Simplified)', value: 'zh-CN' },
+		],
+	}),
+	mapperField('avatarUrl', 'Avatar URL'),
+	mapperField('roleIds', 'Role IDs'),
+	mapperField('member_id', 'Member ID'),
+];
 
 /** The entry of /member/invite `members[]` (InviteMemberItem, docs/vendors/flashduty.md#endpoints-used) for a new member. */
 export function invitePayload(input: MemberInput): IDataObject {

@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { writeFieldsMethod } from '../shared/helpers/mapper';
 import { router } from './actions/router';
 import * as user from './actions/user';
+import { PERSCOM_MAPPER_FIELDS } from './mapping';
 
 export class Perscom implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +31,8 @@ export class Perscom implements INodeType {
 			...user.description,
 		],
 	};
+
+	methods = { resourceMapping: writeFieldsMethod(PERSCOM_MAPPER_FIELDS) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

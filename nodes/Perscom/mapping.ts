@@ -2,6 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from '../shared/engine/errors';
 import { text } from '../shared/engine/values';
+import { mapperField } from '../shared/helpers/mapper';
 import { checkKeyTypes, readPersonInput } from '../shared/person/input';
 import { unifiedPerson, type UnifiedPerson } from '../shared/person/unified';
 
@@ -147,6 +148,28 @@ export function toPerscomPayload(node: INode, json: IDataObject, itemIndex: numb
 	}
 	return payload;
 }
+
+/**
+ * What Map Each Field Manually offers (ids are the names `toPerscomPayload` reads). Rank, unit,
+ * position, specialty and roster status are IDs: the node reads no PERSCOM list of them.
+ */
+export const PERSCOM_MAPPER_FIELDS = [
+	mapperField('email', 'Email', 'string', { required: true }),
+	mapperField('name', 'Name'),
+	mapperField('firstName', 'First Name'),
+	mapperField('lastName', 'Last Name'),
+	mapperField('phone', 'Phone'),
+	mapperField('approved', 'Approved', 'boolean'),
+	mapperField('rank_id', 'Rank ID', 'number'),
+	mapperField('unit_id', 'Unit ID', 'number'),
+	mapperField('position_id', 'Position ID', 'number'),
+	mapperField('specialty_id', 'Specialty ID', 'number'),
+	mapperField('status_id', 'Status ID', 'number'),
+	mapperField('notes', 'Notes'),
+	mapperField('notes_updated_at', 'Notes Updated At'),
+	mapperField('email_verified_at', 'Email Verified At'),
+	mapperField('last_seen_at', 'Last Seen At'),
+];
 
 /** PERSCOM wraps single records as `{data: {...}}` and lists as `{data: [...]}`. */
 export function unwrapData<T>(body: unknown): T | undefined {

@@ -113,13 +113,13 @@ export const timeoutOption: INodeProperties = {
 	description: 'Seconds each request may take, its answer included, before it counts as failed. A write that timed out is read back before it is sent again.',
 };
 
-/** The note shown above Batch Upsert: how items are mapped. */
-export function upsertNotice(resource: string, text: string): INodeProperties {
+/** The note shown above a write that takes whole items (Batch Upsert, Mirror): how items are matched and mapped. */
+export function upsertNotice(resource: string, operations: string[], text: string): INodeProperties {
 	return {
 		displayName: text,
 		name: 'upsertNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: showFor(resource, ['batchUpsert']),
+		displayOptions: showFor(resource, operations),
 	};
 }

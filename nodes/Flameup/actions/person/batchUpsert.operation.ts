@@ -5,6 +5,7 @@ import { sendInBatches, unique, writeSettled, type Attempt } from '../../../shar
 import type { KeyedRead } from '../../../shared/engine/keyedRead';
 import type { VendorClient } from '../../../shared/engine/request';
 import { clip } from '../../../shared/engine/values';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, unmatchedAnswerError, writeOutputs, writeResults, type WriteOutcome } from '../../../shared/helpers/output';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -27,10 +28,8 @@ import { flameupFields, personFromPayload, storedFlameupFields, toFlameupPayload
 import { getPerson, readPeopleByKeys, upsertPeopleBatch } from '../../people';
 
 export const description: INodeProperties[] = [
-	upsertNotice(
-		'person',
-		'Each input item is one person. Unified fields (externalId, email, firstName, lastName, name, phone, timezone, locale, avatarUrl) and Flameup\'s own names (userId, first_name, traits...) are mapped automatically. People are matched by externalId, else email; items naming the same person are merged into one write.',
-	),
+	upsertNotice('person', ['batchUpsert'], 'Each item is one person, matched by external ID, else email. Map Automatically takes unified fields and Flameup\'s own names (userId, first_name, traits...) from each item.'),
+	fieldsMapper('person', ['batchUpsert']),
 	simplifyField('person', ['batchUpsert']),
 	{
 		displayName: 'Options',
@@ -86,7 +85,7 @@ async function readCurrent(client: VendorClient, people: MergedPerson[]): Promis
 export const execute: Operation = async function (items, client) {
 	const batchSize = readBatchSize(this, items, FLAMEUP_MAX_BATCH);
 	const sync = readSyncOptions(this, items, 'lastRun');
-	const { records, errors } = readItemPayloads(items, (json, i) => toFlameupPayload(this.getNode(), json, i));
+	const { records, errors } = readItemPayloads(items, (json, i) => toFlameupPayload(this.getNode(), jsonToMap(this, json, i), i));
 	stopBeforeWriting(this, errors);
 	const outcomes: Array<WriteOutcome<FlameupPerson>> = [...errors].map(([index, error]) => ({ index, error }));
 	const people = mergeSamePerson(records);

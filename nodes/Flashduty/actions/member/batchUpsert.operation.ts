@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { stopBeforeWriting, writeOutputs, writeResults } from '../../../shared/helpers/output';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -11,10 +12,8 @@ import { toMemberInput, unifiedFromFlashduty } from '../../mapping';
 import { outcomeErrors, planUpsert, readLastRun, rememberLastRun, sendInvites, sendUpdates, upsertOptionFields, wouldWrite, type Outcome, type UpsertPlan } from '../../upsertPlan';
 
 export const description: INodeProperties[] = [
-	upsertNotice(
-		'member',
-		'Each input item is one member. Unified fields (externalId, email, name, phone, timezone, locale, avatarUrl, roleIds) and Flashduty\'s own names (ref_id, member_name, time_zone, country_code, role_ids...) are mapped automatically. Members are matched by externalId (ref_id), else email; the others are invited. Names must be 2–39 characters; locales other than zh-CN and en-US are not sent.',
-	),
+	upsertNotice('member', ['batchUpsert'], 'Each item is one member, matched by external ID (ref_id), else email; the others are invited. Map Automatically takes unified fields and Flashduty\'s own names from each item.'),
+	fieldsMapper('member', ['batchUpsert']),
 	simplifyField('member', ['batchUpsert']),
 	{
 		displayName: 'Options',
@@ -43,7 +42,7 @@ export const execute: Operation = async function (items, client) {
 	const batchSize = readBatchSize(this, items, FLASHDUTY_MAX_INVITE);
 	const fromApi = items.length > 0 && (this.getNodeParameter('options.fromApi', 0, false) as boolean);
 	const sync = readSyncOptions(this, items, 'target');
-	const { records, errors } = readItemPayloads(items, (json, i) => toMemberInput(this.getNode(), json, i));
+	const { records, errors } = readItemPayloads(items, (json, i) => toMemberInput(this.getNode(), jsonToMap(this, json, i), i));
 	const outcomes: Outcome[] = [...errors].map(([index, error]) => ({ index, error }));
 
 	// 1. What this node last wrote.

@@ -5,6 +5,7 @@ import { showFor, simplifyField, upsertNotice } from '../../../shared/descriptio
 import { fanOut, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import type { VendorClient } from '../../../shared/engine/request';
 import { errorItem, mayBeStoredError, notStoredError, outcomeJson, stopBeforeWriting, writeOutputs, writeResults } from '../../../shared/helpers/output';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { checkMirrorInput, checkRemovalShare, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -17,10 +18,8 @@ import { outcomeErrors, planUpsert, readLastRun, rememberLastRun, sendInvites, s
 import { forceOption } from './delete.operation';
 
 export const description: INodeProperties[] = [
-	upsertNotice(
-		'member',
-		'The input is the complete set of members: each item is upserted as Batch Upsert does (matched by externalId (ref_id), else email; the others invited), then every managed member the input does not name is removed. Fields are mapped as in Batch Upsert.',
-	),
+	upsertNotice('member', ['mirror'], 'The input is the complete set of members: each item is written as Batch Upsert writes it, then every managed member the input does not name is removed.'),
+	fieldsMapper('member', ['mirror']),
 	{
 		displayName: 'Managed Prefix',
 		name: 'managedPrefix',
@@ -117,7 +116,7 @@ export const execute: Operation = async function (items, client) {
 	// An input of empty items only (allowed by Allow Empty Input) names no member: every managed one goes.
 	const noMembers = items.every((item) => Object.keys(item.json).length === 0);
 	const sourceItems = noMembers ? [] : items;
-	const { records, errors } = readItemPayloads(sourceItems, (json, i) => toMemberInput(this.getNode(), json, i));
+	const { records, errors } = readItemPayloads(sourceItems, (json, i) => toMemberInput(this.getNode(), jsonToMap(this, json, i), i));
 	const [unreadable] = errors;
 	if (unreadable) {
 		const [index, error] = unreadable;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption, showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { stopBeforeWriting, writeOutputs, writeResults } from '../../../shared/helpers/output';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -17,10 +18,8 @@ export const upsertOptions: INodeProperties[] = [
 ];
 
 export const description: INodeProperties[] = [
-	upsertNotice(
-		'user',
-		'Each input item is one user, matched by email. Unified fields (email, name or firstName/lastName, phone, status "approved"/"pending") and PERSCOM\'s own (name, phone_number, approved, rank_id, unit_id, position_id, specialty_id, status_id, notes...) are mapped automatically. New users need a name.',
-	),
+	upsertNotice('user', ['batchUpsert'], 'Each item is one user, matched by email; new users need a name. Map Automatically takes unified fields and PERSCOM\'s own names from each item.'),
+	fieldsMapper('user', ['batchUpsert']),
 	simplifyField('user', ['batchUpsert']),
 	{
 		displayName: 'Options',
@@ -49,7 +48,7 @@ export const description: INodeProperties[] = [
 export const execute: Operation = async function (items, client) {
 	const batchSize = readBatchSize(this, items, PERSCOM_MAX_BATCH);
 	const sync = readSyncOptions(this, items, 'target');
-	const { records, errors } = readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), json, i));
+	const { records, errors } = readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), jsonToMap(this, json, i), i));
 	stopBeforeWriting(this, errors);
 	const outcomes: Outcome[] = [...errors].map(([index, error]) => ({ index, error }));
 	const checked = fingerprintsToCheck(records, sync);

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
 import { errorItem, shapeRecord, writeOutputs, writeResults } from '../../../shared/helpers/output';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { checkMirrorInput, checkRemovalShare, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
@@ -19,10 +20,8 @@ import { userFilters } from './fields';
 type RemoveAction = 'delete' | 'unapprove';
 
 export const description: INodeProperties[] = [
-	upsertNotice(
-		'user',
-		'The input is the complete source set: each item is one user, matched by email and written as Batch Upsert writes it. Then every managed user (see Filters) whose email is not in the input is deleted or unapproved. Guards (Options) stop a mirror whose input is empty or would remove too many.',
-	),
+	upsertNotice('user', ['mirror'], 'The input is the complete set of users: each item is written as Batch Upsert writes it, then every managed user (see Filters) whose email is not in the input is removed.'),
+	fieldsMapper('user', ['mirror']),
 	userFilters(['mirror'], 'Which users the mirror manages: only users matching every filter set may be removed. No filter: every user. Users outside the managed set are never removed.'),
 	{
 		displayName: 'Remove Action',
@@ -71,7 +70,7 @@ export const execute: Operation = async function (items, client) {
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	// Allow Empty Input: items without fields carry no user (checkMirrorInput let them through only when all are empty).
 	const noUsers = items.every((item) => Object.keys(item.json).length === 0);
-	const { records, errors } = noUsers ? { records: [], errors: new Map<number, Error>() } : readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), json, i));
+	const { records, errors } = noUsers ? { records: [], errors: new Map<number, Error>() } : readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), jsonToMap(this, json, i), i));
 	const unreadable = [...errors].sort((a, b) => a[0] - b[0])[0];
 	if (unreadable) {
 		const [index, error] = unreadable;
