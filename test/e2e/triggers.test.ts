@@ -271,6 +271,7 @@ const timings: Record<string, number> = {};
 const t0 = Date.now();
 const mark = (what: string) => (timings[what] = Math.round((Date.now() - t0) / 100) / 10);
 
+// On a fresh machine the first e2e file installs n8n (3 to 5 minutes): the set-up gets 15.
 beforeAll(async () => {
 	await runtime.ensureRuntime({ log: (m) => process.stdout.write(`[n8n runtime] ${m}\n`) });
 	lab = await startLab();
@@ -289,7 +290,7 @@ beforeAll(async () => {
 	editor = await runtime.startEditor(home.env, { port: 0 });
 	mark('n8n started');
 	await runtime.ownerSession(editor);
-});
+}, 15 * 60_000);
 
 afterAll(async () => {
 	if (editor) await editor.stop();
