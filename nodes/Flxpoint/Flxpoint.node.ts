@@ -11,19 +11,13 @@ export class Flxpoint implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read the users of a Flxpoint account. Read-only, so no Batch Upsert or Mirror: the API has no endpoint that writes or deletes a user.',
+		description: 'Read the users of a Flxpoint account (an Account API token is needed). Read-only, so no Create or Update Many and no Mirror: the API has no endpoint that writes or deletes a user.',
 		defaults: { name: 'Flxpoint' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flxpointApi', required: true }],
 		properties: [
-			{
-				displayName: 'Flxpoint\'s API is read-only for users: use this node as a source in sync workflows. Reading users needs an Account API token.',
-				name: 'readOnlyNotice',
-				type: 'notice',
-				default: '',
-			},
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -5,16 +5,73 @@ export function showFor(resource: string, operations: string[]): IDisplayOptions
 	return { show: { resource: [resource], operation: operations } };
 }
 
+/**
+ * A property shown only in the node itself (`tool` false) or only in its AI tool version (`tool`
+ * true): n8n evaluates `@tool` as "the node type's name ends with Tool", so `<node>Tool`, the version
+ * n8n makes of every `usableAsTool` node for the AI Agent, sees the `@tool: [true]` properties.
+ * Two properties may share a name, one per side; each keeps its own default.
+ */
+export function forTool(property: INodeProperties, tool: boolean): INodeProperties {
+	const { displayOptions } = property;
+	return { ...property, displayOptions: { ...displayOptions, show: { ...displayOptions?.show, '@tool': [tool] } } };
+}
+
+/** The marker n8n's editor writes in front of a `$fromAI()` it generated ("Let the model define this parameter"). */
+const FROM_AI_MARKER = '/*n8n-auto-generated-fromAI-override*/';
+
+/**
+ * A `$fromAI()` expression as n8n's editor writes it when the model is to fill a parameter: the key
+ * is the display name with every other character than letters, digits and `-` turned into `_`, and the
+ * description is what the model is told the value is. Used as the default of a tool's key parameters,
+ * so a tool dropped in with defaults asks the model for the ID (the editor shows it as "Defined
+ * automatically by the model", removable).
+ */
+export function fromAI(displayName: string, description: string, type: 'string' | 'number' | 'boolean' = 'string'): string {
+	const key = displayName.replace(/[^a-zA-Z0-9-]/g, '_').slice(0, 63);
+	const safe = description.replace(/[`\\]/g, "'");
+	return `={{ ${FROM_AI_MARKER} $fromAI('${key}', \`${safe}\`, '${type}') }}`;
+}
+
+/** A key parameter (`id` or `ids`) twice: as typed in the node, and filled by the model in the tool. */
+function withToolVersion(property: INodeProperties): INodeProperties[] {
+	return [forTool(property, false), forTool({ ...property, default: fromAI(property.displayName, property.description ?? property.displayName) }, true)];
+}
+
+/** Whether an operation reads (Simplify is a read's choice of output; writes have their own wording). */
+const READS = ['get', 'batchGet', 'getAll'];
+
 export function simplifyField(resource: string, operations: string[]): INodeProperties {
+	const reads = operations.every((operation) => READS.includes(operation));
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
 		default: true,
-		description:
-			'Whether to return the unified person (the same fields for every vendor, ready for any People Sync upsert) instead of the raw record',
+		description: reads
+			? 'Whether to return the unified person (source, ID, external ID, email, name, first and last name, phone, timezone, locale, avatar URL, status, created and updated dates: the same fields for every vendor, ready for any People Sync write) instead of the raw vendor record'
+			: 'Whether to return the written record as the unified person (the same fields for every vendor) instead of the raw vendor record',
 		displayOptions: showFor(resource, operations),
 	};
+}
+
+/**
+ * Output Fields (tools only): the fields each returned record keeps, so that an answer to the AI
+ * Agent stays small. Applies to the unified person (Simplify on) or to the raw record (off).
+ */
+export function outputFieldsField(resource: string, operations: string[]): INodeProperties {
+	return forTool(
+		{
+			displayName: 'Output Fields',
+			name: 'outputFields',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. email, name, status',
+			description:
+				'Comma-separated names of the fields to return for each record, e.g. "email, name, status"; empty returns every field. With Simplify on, the unified fields are the record\'s ID, source, externalId, email, name, firstName, lastName, phone, timezone, locale, avatarUrl, status, createdAt and updatedAt. A dot reaches into a raw record, e.g. "role.handle".',
+			displayOptions: showFor(resource, operations),
+		},
+		true,
+	);
 }
 
 export function idField(resource: string, operations: string[], label: string, description: string): INodeProperties {
@@ -29,17 +86,27 @@ export function idField(resource: string, operations: string[], label: string, d
 	};
 }
 
-export function idsField(resource: string, description: string): INodeProperties {
+/** The key parameter `id` of the node and of its tool version (whose default asks the model for it). */
+export function idFields(resource: string, operations: string[], label: string, description: string): INodeProperties[] {
+	return withToolVersion(idField(resource, operations, label, description));
+}
+
+export function idsField(resource: string, description: string, placeholder = 'e.g. 123, 456, ada@example.com'): INodeProperties {
 	return {
 		displayName: 'IDs',
 		name: 'ids',
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. 123, 456, ada@example.com',
+		placeholder,
 		description,
 		displayOptions: showFor(resource, ['batchGet']),
 	};
+}
+
+/** `ids` of the node and of its tool version (whose default asks the model for the list). */
+export function idsFields(resource: string, description: string, placeholder?: string): INodeProperties[] {
+	return withToolVersion(idsField(resource, description, placeholder));
 }
 
 /** Batch Get options: what to do with IDs that were not found. */
@@ -91,6 +158,29 @@ export function limitField(resource: string): INodeProperties {
 	};
 }
 
+/** Records a Get Many tool returns by default: an AI Agent's answer stays small (about 10 unified people, 3 KB). */
+export const TOOL_LIST_LIMIT = 10;
+
+/**
+ * Limit in the node (default 50) and in its tool version (default 10, so a tool dropped in with
+ * defaults does not hand the model 50 records per call). Same parameter name: saved workflows keep theirs.
+ */
+export function limitFields(resource: string, noun: string): INodeProperties[] {
+	const limit = limitField(resource);
+	return [
+		forTool(limit, false),
+		forTool(
+			{
+				...limit,
+				// A tool's answer goes to a language model: a smaller default than n8n's 50 keeps it small.
+				default: TOOL_LIST_LIMIT,
+				hint: `The tool returns at most this many ${noun} per call: every record is sent to the model, so keep it small`,
+			},
+			true,
+		),
+	];
+}
+
 export function batchSizeOption(maxBatchSize: number, note: string): INodeProperties {
 	return {
 		displayName: 'Batch Size',
@@ -122,4 +212,27 @@ export function upsertNotice(resource: string, operations: string[], text: strin
 		default: '',
 		displayOptions: showFor(resource, operations),
 	};
+}
+
+/**
+ * The AI tool's description, one per operation (tools only). n8n tells the model what a tool does
+ * with the node's `toolDescription` parameter; when a node has none, n8n adds its own, which says only
+ * "<action> in <node>" ("Get a person in Flameup"). These say what the operation returns and what an
+ * ID is for the vendor; the user can edit them (emptied, n8n's automatic text is used).
+ */
+export function toolDescriptionFields(resource: string, texts: Record<string, string>): INodeProperties[] {
+	return Object.entries(texts).map(([operation, text]) =>
+		forTool(
+			{
+				displayName: 'Tool Description',
+				name: 'toolDescription',
+				type: 'string',
+				default: text,
+				typeOptions: { rows: 4 },
+				description: 'What the AI Agent is told this tool does: it decides from this text when to call the tool and what to pass',
+				displayOptions: showFor(resource, [operation]),
+			},
+			true,
+		),
+	);
 }

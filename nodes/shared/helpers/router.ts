@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { VendorClient } from '../engine/request';
 import type { VendorApi } from '../engine/vendor';
-import { timeoutOption } from '../descriptions/common';
+import { forTool, toolDescriptionFields, timeoutOption } from '../descriptions/common';
 
 /** An operation: runs once for all input items of an execution. */
 export type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], client: VendorClient) => Promise<INodeExecutionData[]>;
@@ -14,14 +14,25 @@ export interface OperationModule {
 	execute: Operation;
 }
 
+/** What the AI tool version of a resource offers (n8n's `<node>Tool`, see `forTool`). */
+export interface ToolOperations {
+	/** Operations the tool does not offer: batch writes, which take many input items, not one model call. */
+	hidden: string[];
+	/** The tool description of every operation the tool offers (`toolDescriptionFields`). */
+	descriptions: Record<string, string>;
+}
+
 /**
  * A resource's operations map and parameter list, both derived from its operation files. The
  * Operation selector's option values must be exactly the files' keys: a mismatch throws when the
  * node loads, so an operation can neither be offered without code nor coded without being offered.
+ * With `tools`, the node's selector is shown in the node only, and the tool version gets its own
+ * (same name and values, without the hidden operations) and a tool description per operation.
  */
 export function resourceOperations(
 	selector: INodeProperties,
 	modules: Record<string, OperationModule>,
+	tools?: ToolOperations,
 ): { operations: Record<string, Operation>; description: INodeProperties[] } {
 	const offered = (selector.options ?? []).map((o) => String((o as { value: unknown }).value)).sort();
 	const coded = Object.keys(modules).sort();
@@ -29,9 +40,28 @@ export function resourceOperations(
 		throw new Error(`Operation selector offers [${offered.join(', ')}] but the operation files are [${coded.join(', ')}]`);
 	}
 	const resource = String(selector.displayOptions?.show?.resource?.[0] ?? '');
+	const forTools = offered.filter((name) => !tools?.hidden.includes(name));
+	const described = Object.keys(tools?.descriptions ?? {}).sort();
+	if (tools && described.join() !== forTools.join()) {
+		throw new Error(`The tool offers [${forTools.join(', ')}] but has descriptions for [${described.join(', ')}]`);
+	}
+	const selectors = tools
+		? [
+				forTool(selector, false),
+				forTool(
+					{
+						...selector,
+						options: (selector.options ?? []).filter((o) => forTools.includes(String((o as { value: unknown }).value))),
+						default: forTools.includes(String(selector.default)) ? selector.default : forTools[0],
+					},
+					true,
+				),
+				...toolDescriptionFields(resource, tools.descriptions),
+			]
+		: [selector];
 	return {
 		operations: Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module.execute])),
-		description: [selector, ...Object.entries(modules).flatMap(([name, module]) => withTimeoutOption(module.description, resource, name))],
+		description: [...selectors, ...Object.entries(modules).flatMap(([name, module]) => withTimeoutOption(module.description, resource, name))],
 	};
 }
 

@@ -1,9 +1,10 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { changingListWarning } from '../../../shared/engine/paginate';
 import { text } from '../../../shared/engine/values';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { listParameters } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromFlameup } from '../../mapping';
@@ -23,13 +24,14 @@ export const peopleFilters: INodeProperties = {
 			name: 'search',
 			type: 'string',
 			default: '',
-			description: 'Text to search for in names and emails',
+			description: 'Only people whose name or email contains this text, e.g. "ada" or "@example.com"',
 		},
 		{
 			displayName: 'Status',
 			name: 'status',
 			type: 'options',
 			default: 'active',
+			description: 'Only people with this email status: active, bounced or unsubscribed',
 			options: [
 				{ name: 'Active', value: 'active' },
 				{ name: 'Bounced', value: 'bounced' },
@@ -49,9 +51,10 @@ export function filterQuery(filters: IDataObject): IDataObject {
 
 export const description: INodeProperties[] = [
 	returnAllField('person'),
-	limitField('person'),
+	...limitFields('person', 'people'),
 	peopleFilters,
 	simplifyField('person', ['getAll']),
+	outputFieldsField('person', ['getAll']),
 ];
 
 /**
@@ -60,12 +63,12 @@ export const description: INodeProperties[] = [
  */
 export const execute: Operation = async function (items, client) {
 	let missing = 0;
-	const out = await forEachItem(this, items, async (i) => {
+	const out = withOutputFields(this, await forEachItem(this, items, async (i) => {
 		const { limit, filters, simplify } = listParameters(this, i);
 		const { people, mayBeMissing } = await listPeople(client, { filters: filterQuery(filters), limit, itemIndex: i });
 		missing += mayBeMissing;
 		return people.map((person) => shapeRecord(person, simplify, unifiedFromFlameup));
-	});
+	}));
 	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('Flameup', 'people', missing) });
 	return out;
 };

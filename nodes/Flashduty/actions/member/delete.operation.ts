@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idField, showFor } from '../../../shared/descriptions/common';
+import { idFields, showFor } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
 import { clip, text } from '../../../shared/engine/values';
@@ -22,12 +22,18 @@ export const forceOption: INodeProperties = {
 };
 
 export const description: INodeProperties[] = [
-	idField('member', ['delete'], 'Member ID, Email or External ID', 'The member to delete: its ID, its email, or its external ID (ref_id); see Match By'),
+	...idFields(
+		'member',
+		['delete'],
+		'Member ID, Email or External ID',
+		'The member to delete: their member ID (a whole number of up to 20 digits given as a string, e.g. "3790117293151"), their email address, or their external ID (ref_id) when Match By is External ID',
+	),
 	{
 		displayName: 'Match By',
 		name: 'matchBy',
 		type: 'options',
 		default: 'auto',
+		description: 'How the value above names the member',
 		displayOptions: showFor('member', ['delete']),
 		options: [
 			{ name: 'Automatic', value: 'auto', description: 'An email when it contains @, else a member ID' },

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
 import { changingListWarning } from '../../../shared/engine/paginate';
 import { text } from '../../../shared/engine/values';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { listParameters } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { FLASHDUTY_REACHABLE_ITEMS, idNumber } from '../../api';
@@ -13,7 +14,7 @@ import { listMembers } from '../../members';
 
 export const description: INodeProperties[] = [
 	returnAllField('member'),
-	limitField('member'),
+	...limitFields('member', 'members'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -27,7 +28,7 @@ export const description: INodeProperties[] = [
 				name: 'query',
 				type: 'string',
 				default: '',
-				description: 'Part of a name or email to search for; a phone number is matched exactly',
+				description: 'Only members whose name or email contains this text, e.g. "ada" or "@example.com"; a phone number is matched exactly',
 			},
 			{
 				displayName: 'Role ID',
@@ -35,7 +36,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				typeOptions: { minValue: 1 },
-				description: 'Only members with this role',
+				description: 'Only members with this role: a Flashduty role ID, a whole number such as 6',
 			},
 		],
 	},
@@ -52,13 +53,14 @@ export const description: INodeProperties[] = [
 				name: 'ascending',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to sort oldest first (Flashduty sorts newest first by default)',
+				description: 'Whether to sort in ascending order, oldest first (Flashduty sorts newest first by default)',
 			},
 			{
 				displayName: 'Sort By',
 				name: 'orderBy',
 				type: 'options',
 				default: 'updated_at',
+				description: 'The date members are sorted by, newest first unless Ascending is on',
 				options: [
 					{ name: 'Created At', value: 'created_at' },
 					{ name: 'Updated At', value: 'updated_at' },
@@ -67,6 +69,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	simplifyField('member', ['getAll']),
+	outputFieldsField('member', ['getAll']),
 ];
 
 /** The /member/list body of Get Many (MemberListRequest: query, role_id, orderby, asc; docs/vendors/flashduty.md#endpoints-used). */
@@ -99,7 +102,7 @@ function listBody(ctx: IExecuteFunctions, filters: IDataObject, options: IDataOb
 export const execute: Operation = async function (items, client) {
 	let cutWarned = false;
 	let missing = 0;
-	const out = await forEachItem(this, items, async (i) => {
+	const out = withOutputFields(this, await forEachItem(this, items, async (i) => {
 		const { limit, filters, options, simplify } = listParameters(this, i);
 		const body = listBody(this, filters, options, i);
 		if (limit === undefined && body.orderby === undefined && body.asc === undefined) Object.assign(body, { orderby: 'created_at', asc: true });
@@ -114,7 +117,7 @@ export const execute: Operation = async function (items, client) {
 			});
 		}
 		return members.map((member) => shapeRecord(member, simplify, unifiedFromFlashduty));
-	});
+	}));
 	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('Flashduty', 'members', missing) });
 	return out;
 };

@@ -1,8 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { text } from '../../../shared/engine/values';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { listParameters } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromFlxpoint, type FlxpointUser } from '../../mapping';
@@ -24,7 +25,7 @@ export const userFilters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. @example.com',
-			description: 'Only users whose email contains this text (case-insensitive)',
+			description: 'Only users whose email contains this text (case-insensitive), e.g. "@example.com"',
 		},
 		{
 			displayName: 'Primary Only',
@@ -38,7 +39,7 @@ export const userFilters: INodeProperties = {
 			name: 'roleHandle',
 			type: 'options',
 			default: 'admin',
-			description: 'Only users with this role',
+			description: 'Only users with this role: Admin, Read Only or Support Specialist',
 			options: [
 				{ name: 'Admin', value: 'admin' },
 				{ name: 'Read Only', value: 'read_only' },
@@ -50,9 +51,10 @@ export const userFilters: INodeProperties = {
 
 export const description: INodeProperties[] = [
 	returnAllField('user'),
-	limitField('user'),
+	...limitFields('user', 'users'),
 	userFilters,
 	simplifyField('user', ['getAll']),
+	outputFieldsField('user', ['getAll']),
 ];
 
 function wanted(value: unknown): string[] {
@@ -76,10 +78,10 @@ export function passes(user: FlxpointUser, filters: IDataObject): boolean {
  * ids/emails (docs/vendors/flxpoint.md), so the filters and then the limit are applied here.
  */
 export const execute: Operation = async function (items, client) {
-	return await forEachItem(this, items, async (i) => {
+	return withOutputFields(this, await forEachItem(this, items, async (i) => {
 		const { limit, filters, simplify } = listParameters(this, i);
 		const users = (await listUsers(client, i)).filter((user) => passes(user, filters));
 		const kept = limit === undefined ? users : users.slice(0, Math.max(0, Math.floor(limit)));
 		return kept.map((user) => shapeRecord(user, simplify, unifiedFromFlxpoint));
-	});
+	}));
 };

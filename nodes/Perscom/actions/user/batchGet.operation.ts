@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { batchGetOptions, idsField, simplifyField } from '../../../shared/descriptions/common';
+import { batchGetOptions, idsFields, outputFieldsField, simplifyField } from '../../../shared/descriptions/common';
 import { keysToRead, readItemKeyLists } from '../../../shared/helpers/keys';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { batchGetOutputs, settleRead } from '../../../shared/helpers/readOutputs';
 import type { Operation } from '../../../shared/helpers/router';
 import { perscomApi } from '../../api';
@@ -10,8 +11,13 @@ import { readUsersByKeys } from '../../users';
 import { readIncludeOption, includeOption } from './fields';
 
 export const description: INodeProperties[] = [
-	idsField('user', 'User IDs or emails, comma-separated or as an array. They are looked up with PERSCOM\'s search, 100 per request.'),
+	...idsFields(
+		'user',
+		'The users to get: PERSCOM user IDs (whole numbers) or email addresses, comma-separated or as an array, e.g. "42, 57, ada@example.com". They are looked up with PERSCOM\'s search, 100 per request.',
+		'e.g. 42, 57, ada@example.com',
+	),
 	simplifyField('user', ['batchGet']),
+	outputFieldsField('user', ['batchGet']),
 	batchGetOptions('user', [includeOption]),
 ];
 
@@ -19,5 +25,5 @@ export const description: INodeProperties[] = [
 export const execute: Operation = async function (items, client) {
 	const keyLists = readItemKeyLists(this, items, perscomApi, 'user IDs or emails');
 	const read = await settleRead(readUsersByKeys(client, keysToRead(keyLists), readIncludeOption(this)));
-	return batchGetOutputs(this, keyLists, read, { api: perscomApi, toUnified: unifiedFromPerscom, noun: 'user' });
+	return withOutputFields(this, batchGetOutputs(this, keyLists, read, { api: perscomApi, toUnified: unifiedFromPerscom, noun: 'user' }));
 };

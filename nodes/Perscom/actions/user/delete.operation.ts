@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField } from '../../../shared/descriptions/common';
+import { idFields } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
 import { clip } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
@@ -10,7 +10,7 @@ import { integerId } from '../../mapping';
 import { deleteUsersSettled, type UserToDelete } from '../../removeUsers';
 
 export const description: INodeProperties[] = [
-	idField('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete (a whole number). Many input items are deleted 100 per request.'),
+	...idFields('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete: a whole number, e.g. 42 (not an email). Many input items are deleted 100 per request.'),
 ];
 
 /**

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { idFields, outputFieldsField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
 import type { Operation } from '../../../shared/helpers/router';
 import { perscomApi } from '../../api';
@@ -10,8 +11,9 @@ import { readUsersByKeys } from '../../users';
 import { readIncludeOption, includeOption } from './fields';
 
 export const description: INodeProperties[] = [
-	idField('user', ['get'], 'User ID or Email', 'The user\'s PERSCOM ID (a whole number) or email address'),
+	...idFields('user', ['get'], 'User ID or Email', 'The user\'s PERSCOM ID (a whole number, e.g. 42) or email address (e.g. ada@example.com)'),
 	simplifyField('user', ['get']),
+	outputFieldsField('user', ['get']),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -27,5 +29,5 @@ export const description: INodeProperties[] = [
 export const execute: Operation = async function (items, client) {
 	const keys = readItemKeys(this, items, perscomApi, 'user ID or email');
 	const read = await settleRead(readUsersByKeys(client, keysToRead(keys), readIncludeOption(this)));
-	return getOutputs(this, keys, read, { api: perscomApi, toUnified: unifiedFromPerscom, noun: 'user' });
+	return withOutputFields(this, getOutputs(this, keys, read, { api: perscomApi, toUnified: unifiedFromPerscom, noun: 'user' }));
 };

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { limitField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { changingListWarning } from '../../../shared/engine/paginate';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
+import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { listParameters } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { unifiedFromPerscom } from '../../mapping';
@@ -12,7 +13,7 @@ import { readIncludeOption, includeOption, userFilters } from './fields';
 
 export const description: INodeProperties[] = [
 	returnAllField('user'),
-	limitField('user'),
+	...limitFields('user', 'users'),
 	userFilters(['getAll'], 'With any filter (or a sort) set, the users are read through PERSCOM\'s search (POST /users/search)'),
 	{
 		displayName: 'Options',
@@ -46,11 +47,12 @@ export const description: INodeProperties[] = [
 					{ name: 'Ascending', value: 'asc' },
 					{ name: 'Descending', value: 'desc' },
 				],
-				description: 'Applies when Sort By is set',
+				description: 'Ascending (A to Z, oldest first) or descending; applies when Sort By is set',
 			},
 		],
 	},
 	simplifyField('user', ['getAll']),
+	outputFieldsField('user', ['getAll']),
 ];
 
 /**
@@ -60,14 +62,14 @@ export const description: INodeProperties[] = [
  */
 export const execute: Operation = async function (items, client) {
 	let missing = 0;
-	const out = await forEachItem(this, items, async (i) => {
+	const out = withOutputFields(this, await forEachItem(this, items, async (i) => {
 		const { limit, filters, options, simplify } = listParameters(this, i);
 		const search = listSearch(filters, options);
 		if (search?.sort && !search.sort.some((s) => s.field === 'id')) search.sort.push({ field: 'id', direction: 'asc' });
 		const { users, mayBeMissing } = await listUsers(client, { search, include: readIncludeOption(this, i), limit, itemIndex: i, action: search ? 'search users' : 'list users' });
 		missing += mayBeMissing;
 		return users.map((user) => shapeRecord(user, simplify, unifiedFromPerscom));
-	});
+	}));
 	if (missing > 0) this.addExecutionHints({ type: 'warning', location: 'outputPane', message: changingListWarning('PERSCOM', 'users', missing) });
 	return out;
 };
