@@ -20,9 +20,10 @@ beforeEach(() => {
 /** PERSCOM's stamp format (microseconds, UTC). */
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
-/** Changes a user as PERSCOM would: its fields, and updated_at (now, or the time given). */
-function touch(user: PerscomSimUser, fields: Partial<PerscomSimUser>, at = Date.now()): void {
-	Object.assign(user, fields, { updated_at: stamp(at) });
+/** Changes a user as PERSCOM would: its fields, and updated_at (the simulator's next stamp, always later than the last; or the time given). */
+function touch(user: PerscomSimUser, fields: Partial<PerscomSimUser>, at?: number): void {
+	if (at === undefined) sim.touch(user.id, fields);
+	else Object.assign(user, fields, { updated_at: stamp(at) });
 }
 
 function trigger(staticData: IDataObject, parameters: IDataObject = {}, extra: { mode?: 'manual'; budgetMs?: number } = {}) {
