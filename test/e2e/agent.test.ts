@@ -79,7 +79,8 @@ function workflow() {
 				id: 'n3',
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3.1,
+				// The newest AI Agent each runtime has: 3.1 in n8n 2.x, 3 in 1.123.
+				typeVersion: runtime.PROFILE_NAME === 'v1' ? 3 : 3.1,
 				position: at(400, 0),
 				parameters: { promptType: 'define', text: '={{ $json.chatInput }}', options: { systemMessage: 'You manage people records with the tools given.' } },
 			},
