@@ -13,7 +13,7 @@ import type {
 import { showFor } from '../descriptions/common';
 
 /** The name of the node's `methods.resourceMapping` entry every write's Fields parameter loads. */
-export const WRITE_FIELDS_METHOD = 'getWriteFields';
+const WRITE_FIELDS_METHOD = 'getWriteFields';
 
 /**
  * Fields (n8n's resource mapper) of the writes that take whole items: Map Automatically (the

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { WriteOutcome } from './output';
+
 /**
  * The guards of Mirror (docs/ARCHITECTURE.md, "Sync modes"): its input must be the complete source
  * set, and it never removes more than the user allows. Each guard fails the node before anything
@@ -27,6 +29,16 @@ export const mirrorGuardFields: INodeProperties[] = [
 	},
 ];
 
+/** Whether the input holds no record at all: no items, or only empty ones (what "Always Output Data" sends). */
+export function holdsNoRecords(items: INodeExecutionData[]): boolean {
+	return items.every((item) => Object.keys(item.json).length === 0);
+}
+
+/** The outputs of an input that holds no records (Allow Empty Input): each empty item is `skipped`, so every item still has one output. */
+export function emptyItemOutcomes<Raw>(items: INodeExecutionData[], noun: string): Array<WriteOutcome<Raw>> {
+	return items.map((_, index) => ({ index, action: 'skipped', reason: `The item holds no ${noun} (Allow Empty Input)`, record: {} as Raw }));
+}
+
 /** Whether an input item is an error item of an earlier node (n8n's "Continue On Fail" output). */
 function isErrorItem(item: INodeExecutionData): boolean {
 	return item.error !== undefined || (item.json.error !== undefined && item.json.error !== null);
@@ -38,7 +50,7 @@ function isErrorItem(item: INodeExecutionData): boolean {
  * absent and be removed).
  */
 export function checkMirrorInput(ctx: IExecuteFunctions, items: INodeExecutionData[], nouns: string): void {
-	const empty = items.every((item) => Object.keys(item.json).length === 0);
+	const empty = holdsNoRecords(items);
 	if (empty && !(items.length > 0 && (ctx.getNodeParameter('options.allowEmptyInput', 0, false) as boolean))) {
 		throw new NodeOperationError(ctx.getNode(), `The mirror's input has no ${nouns}: nothing was written or removed`, {
 			description: `A mirror removes every managed record that is not in its input, so an empty input (often a source read that failed or was filtered to nothing) would remove them all. If the source really is empty, turn on Options > Allow Empty Input (the node still needs one item to run, e.g. from "Always Output Data").`,

@@ -73,7 +73,7 @@ export function isTestPoll(ctx: IPollFunctions): boolean {
 }
 
 /** How long this poll may run: n8n 2.x gives a budget; 1.x none (then 5 minutes). */
-export function pollBudgetMs(ctx: IPollFunctions): number {
+function pollBudgetMs(ctx: IPollFunctions): number {
 	const budget = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : DEFAULT_BUDGET_MS;
 	return Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_BUDGET_MS;
 }

@@ -6,7 +6,7 @@ import { fanOut, writeSettled, type Attempt } from '../../../shared/engine/batch
 import type { VendorClient } from '../../../shared/engine/request';
 import { errorItem, mayBeStoredError, notStoredError, outcomeJson, stopBeforeWriting, writeOutputs, writeResults } from '../../../shared/helpers/output';
 import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
-import { checkMirrorInput, checkRemovalShare, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
+import { checkMirrorInput, checkRemovalShare, emptyItemOutcomes, holdsNoRecords, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { addSummaryHint, readSyncOptions } from '../../../shared/helpers/sync';
@@ -114,7 +114,7 @@ export const execute: Operation = async function (items, client) {
 	const prefix = this.getNodeParameter('managedPrefix', 0, '') as string;
 	const sync = readSyncOptions(this, items, 'target');
 	// An input of empty items only (allowed by Allow Empty Input) names no member: every managed one goes.
-	const noMembers = items.every((item) => Object.keys(item.json).length === 0);
+	const noMembers = holdsNoRecords(items);
 	const sourceItems = noMembers ? [] : items;
 	const { records, errors } = readItemPayloads(sourceItems, (json, i) => toMemberInput(this.getNode(), jsonToMap(this, json, i), i));
 	const [unreadable] = errors;
@@ -166,7 +166,7 @@ export const execute: Operation = async function (items, client) {
 	}
 
 	// 5. The outputs: the items', then the removed members', and the summary.
-	if (noMembers) outcomes.push(...items.map((_, index): Outcome => ({ index, action: 'skipped', reason: 'The item holds no member (Allow Empty Input)', record: {} as FlashdutyMember })));
+	if (noMembers) outcomes.push(...emptyItemOutcomes<FlashdutyMember>(items, 'member'));
 	const removalOutputs: INodeExecutionData[] = removals.map((r) =>
 		'done' in r
 			? removalOutput(outcomeJson(this, { index: 0, action: 'deleted', record: r.done }, unifiedFromFlashduty, sync.dryRun))

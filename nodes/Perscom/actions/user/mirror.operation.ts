@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
 import { errorItem, shapeRecord, writeOutputs, writeResults } from '../../../shared/helpers/output';
 import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
-import { checkMirrorInput, checkRemovalShare, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
+import { checkMirrorInput, checkRemovalShare, emptyItemOutcomes, holdsNoRecords, mirrorGuardFields, removalOutput } from '../../../shared/helpers/mirror';
 import { readBatchSize, readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { addSummaryHint, readSyncOptions, rememberWritten, writtenLastRun } from '../../../shared/helpers/sync';
@@ -12,7 +12,7 @@ import { PERSCOM_MAX_BATCH } from '../../api';
 import { toPerscomPayload, unifiedFromPerscom, type PerscomUser } from '../../mapping';
 import { deleteUsersSettled, unapproveUsers } from '../../removeUsers';
 import { listSearch } from '../../search';
-import { fingerprintsToCheck, fingerprintsToKeep, upsertUsers, type Outcome } from '../../upsertPlan';
+import { fingerprintsToCheck, fingerprintsToKeep, upsertUsers } from '../../upsertPlan';
 import { findUsersByEmail, listUsers } from '../../users';
 import { upsertOptions } from './batchUpsert.operation';
 import { userFilters } from './fields';
@@ -69,7 +69,7 @@ export const execute: Operation = async function (items, client) {
 	const removeAction = this.getNodeParameter('removeAction', 0, 'delete') as RemoveAction;
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	// Allow Empty Input: items without fields carry no user (checkMirrorInput let them through only when all are empty).
-	const noUsers = items.every((item) => Object.keys(item.json).length === 0);
+	const noUsers = holdsNoRecords(items);
 	const { records, errors } = noUsers ? { records: [], errors: new Map<number, Error>() } : readItemPayloads(items, (json, i) => toPerscomPayload(this.getNode(), jsonToMap(this, json, i), i));
 	const unreadable = [...errors].sort((a, b) => a[0] - b[0])[0];
 	if (unreadable) {
@@ -102,7 +102,7 @@ export const execute: Operation = async function (items, client) {
 
 	// 4. The input, written as Batch Upsert writes it.
 	const outcomes = await upsertUsers(this, client, records, usersByEmail, { sync, checked, known, batchSize });
-	if (noUsers) outcomes.push(...items.map((_, index): Outcome => ({ index, action: 'skipped', reason: 'The item holds no user (Allow Empty Input)', record: {} as PerscomUser })));
+	if (noUsers) outcomes.push(...emptyItemOutcomes<PerscomUser>(items, 'user'));
 
 	// 5. The removals.
 	const action = removeAction === 'delete' ? 'deleted' : 'unapproved';
