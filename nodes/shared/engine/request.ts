@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { sleep, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type IPollFunctions } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type ILoadOptionsFunctions, type IPollFunctions } from 'n8n-workflow';
 
 import { bodyStart } from './answers';
 import { headerValue } from './values';
@@ -46,6 +46,9 @@ const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH'];
  * never show a secret. A write that may have reached the server is never re-sent blind: its
  * failure is reported as `maybeStored` for the operation to settle.
  */
+/** Where a client runs: a node's execution, a trigger's poll, or the editor loading a list or dropdown. */
+export type ClientContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
 export class VendorClient {
 	/** Set when the server stopped answering: later requests of this run fail at once instead of waiting again. */
 	private unreachable: string | undefined;
@@ -54,7 +57,7 @@ export class VendorClient {
 	requestsSent = 0;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions | IPollFunctions,
+		private readonly ctx: ClientContext,
 		readonly api: VendorApi,
 		readonly credentials: ICredentialDataDecryptedObject,
 		readonly redactor: Redactor,
@@ -63,8 +66,11 @@ export class VendorClient {
 		readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
 	) {}
 
-	/** The client of an operation (Options > Timeout read from the first item) or of a polling trigger (its Options > Timeout). */
-	static async create(ctx: IExecuteFunctions | IPollFunctions, api: VendorApi): Promise<VendorClient> {
+	/**
+	 * The client of an operation (Options > Timeout read from the first item), of a polling trigger
+	 * (its Options > Timeout) or of the editor's lists and dropdowns (load options, list search).
+	 */
+	static async create(ctx: ClientContext, api: VendorApi): Promise<VendorClient> {
 		const credentials = await ctx.getCredentials(api.credentialType);
 		const saved = api.secretFields.map((field) => credentials[field]).filter((v): v is string => typeof v === 'string');
 		const secrets = saved.map((s) => s.trim());
