@@ -91,9 +91,9 @@ function toToolVersion(description: INodeTypeDescription): INodeTypeDescription 
 }
 
 /** The node as a workflow holds it: parameters with their defaults, as n8n's Workflow fills them. */
-function nodeWith(type: INodeTypeDescription, parameters: INodeParameters): INode {
-	const filled = NodeHelpers.getNodeParameters(type.properties, parameters, true, false, { typeVersion: 1 }, type) ?? {};
-	return { id: '1', name: type.displayName, type: `n8n-nodes-people-sync.${type.name}`, typeVersion: 1, position: [0, 0], parameters: filled };
+function nodeWith(type: INodeTypeDescription, parameters: INodeParameters, typeVersion = 1): INode {
+	const filled = NodeHelpers.getNodeParameters(type.properties, parameters, true, false, { typeVersion }, type) ?? {};
+	return { id: '1', name: type.displayName, type: `n8n-nodes-people-sync.${type.name}`, typeVersion, position: [0, 0], parameters: filled };
 }
 
 function shown(type: INodeTypeDescription, node: INode): INodeProperties[] {
@@ -185,6 +185,46 @@ describe.each(CASES)('$node as an AI tool', (c) => {
 		// A saved node's own values stay as they were.
 		expect(nodeWith(node, { resource: c.resource, operation: 'getAll', limit: 7, simplify: false }).parameters).toMatchObject({ limit: 7, simplify: false });
 		expect(nodeWith(tool, { resource: c.resource, operation: 'getAll', limit: 3, simplify: false }).parameters).toMatchObject({ limit: 3, simplify: false });
+	});
+});
+
+describe('Flameup 1.1: Create and Update as tools', () => {
+	let node: INodeTypeDescription;
+	let tool: INodeTypeDescription;
+
+	beforeAll(async () => {
+		node = (await nodeType(CASES[0])).description;
+		tool = toToolVersion(node);
+	});
+
+	test('new nodes are version 1.1; the tool asks the model for each field, described for a model and optional', () => {
+		expect(node.version).toEqual([1, 1.1]);
+		expect(node.defaultVersion).toBe(1.1);
+		for (const [operation, fields] of [
+			['create', ['externalId', 'email', 'firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl']],
+			['update', ['firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl']],
+		] as const) {
+			const toolNode = nodeWith(tool, { resource: 'person', operation }, 1.1);
+			const columns = toolNode.parameters.columns as { mappingMode: string; value: Record<string, string> };
+			expect(columns.mappingMode).toBe('defineBelow');
+			expect(Object.keys(columns.value)).toEqual(fields);
+			for (const [field, value] of Object.entries(columns.value)) {
+				const [call] = extractFromAICalls(value);
+				// An empty default: the tool's schema does not require it.
+				expect([field, call.description, call.defaultValue]).toEqual([field, expect.stringMatching(/e\.g\. /), '']);
+			}
+			// Version 1's own fields are not shown on 1.1; the node (not the tool) starts with an empty mapper.
+			const names = shown(tool, toolNode).map((p) => p.name);
+			expect(names).not.toContain('additionalFields');
+			expect(names).not.toContain('updateFields');
+			expect(nodeWith(node, { resource: 'person', operation }, 1.1).parameters.columns).toEqual({ mappingMode: 'defineBelow', value: null });
+		}
+	});
+
+	test('a saved version-1 node shows its own fields, not the mapper', () => {
+		const names = shown(node, nodeWith(node, { resource: 'person', operation: 'create' })).map((p) => p.name);
+		expect(names).toEqual(expect.arrayContaining(['userId', 'email', 'additionalFields']));
+		expect(names).not.toContain('columns');
 	});
 });
 

@@ -230,6 +230,75 @@ describe('Flameup: create and update', () => {
 	});
 });
 
+describe('Flameup 1.1: Create and Update with the field mapper', () => {
+	const v11 = { typeVersion: 1.1 };
+
+	test('Create: the fields set (expressions per item), one POST each; Update: the traits set, merged', async () => {
+		const created = await runWorkflow({
+			items: [
+				{ ref: 'm-1', mail: 'Mapped@Example.com', first: 'Mia' },
+				{ ref: 'm-2', mail: 'other@example.com', first: 'Max' },
+			],
+			nodes: [
+				flameup(
+					{
+						operation: 'create',
+						columns: {
+							mappingMode: 'defineBelow',
+							value: { externalId: '={{ $json.ref }}', email: '={{ $json.mail }}', firstName: '={{ $json.first }}', traits: { plan: 'pro' } },
+						},
+					},
+					v11,
+				),
+			],
+			credentials,
+		});
+		expect(created.error).toBeUndefined();
+		expect(sim.requests.map((r) => r.body)).toEqual([
+			{ userId: 'm-1', email: 'mapped@example.com', traits: { plan: 'pro', first_name: 'Mia' } },
+			{ userId: 'm-2', email: 'other@example.com', traits: { plan: 'pro', first_name: 'Max' } },
+		]);
+		expect(created.output.Flameup.map((i) => [i.json.externalId, i.pairedItem])).toEqual([
+			['m-1', { item: 0 }],
+			['m-2', { item: 1 }],
+		]);
+
+		const updated = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'update', id: 'm-1', columns: { mappingMode: 'defineBelow', value: { lastName: 'Mapper', phone: '' } } }, v11)],
+			credentials,
+		});
+		expect(updated.error).toBeUndefined();
+		expect(sim.requests[2]).toMatchObject({ method: 'PUT', path: '/people/m-1', body: { traits: { last_name: 'Mapper' } } });
+		expect(sim.byEmail('mapped@example.com')).toMatchObject({ first_name: 'Mia', last_name: 'Mapper', attributes: { plan: 'pro' } });
+	});
+
+	test('Map Automatically: the item is the person, as in Create or Update Many (email names a person without an external ID)', async () => {
+		const result = await runWorkflow({
+			items: [{ email: 'auto@example.com', firstName: 'Auto', source: 'perscom', id: '7' }],
+			nodes: [flameup({ operation: 'create', columns: { mappingMode: 'autoMapInputData', value: null } }, v11)],
+			credentials,
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 'auto@example.com', email: 'auto@example.com', traits: { first_name: 'Auto' } });
+	});
+
+	test('nothing set: Create names the missing key, Update says to set a field; nothing is sent', async () => {
+		const create = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'create' }, v11)], credentials });
+		expect(create.error?.message).toMatch(/neither an externalId nor an email \[item 0\]/);
+		const update = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'update', id: 'x-1' }, v11)], credentials });
+		expect(update.error?.message).toMatch(/Nothing to update \[item 0\]/);
+		expect(update.error?.description).toMatch(/under Fields/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('a saved version-1 node keeps its own fields', async () => {
+		const created = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'create', userId: 'old-1', email: 'old@example.com' })], credentials });
+		expect(created.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 'old-1', email: 'old@example.com', traits: {} });
+	});
+});
+
 describe('Flameup: errors never show the key', () => {
 	test('a wrong key gives a clear error naming the item, without the key', async () => {
 		const wrongKey = 'ws_live_wrong.' + 'f0'.repeat(32);

@@ -171,6 +171,8 @@ export interface TestNode {
 	/** Credential type names this node uses. */
 	credentials?: string[];
 	continueOnFail?: boolean;
+	/** The node's version (default 1). */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -198,7 +200,7 @@ export async function runWorkflow(options: {
 			id: `node-${i}`,
 			name: n.name,
 			type: n.type.includes('.') ? n.type : `${PACKAGE}.${n.type}`,
-			typeVersion: 1,
+			typeVersion: n.typeVersion ?? 1,
 			position: [200 * (i + 1), 0] as [number, number],
 			parameters: n.parameters as INode['parameters'],
 			credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),

@@ -26,10 +26,12 @@ const FROM_AI_MARKER = '/*n8n-auto-generated-fromAI-override*/';
  * so a tool dropped in with defaults asks the model for the ID (the editor shows it as "Defined
  * automatically by the model", removable).
  */
-export function fromAI(displayName: string, description: string, type: 'string' | 'number' | 'boolean' = 'string'): string {
+export function fromAI(displayName: string, description: string, type: 'string' | 'number' | 'boolean' = 'string', optional = false): string {
 	const key = displayName.replace(/[^a-zA-Z0-9-]/g, '_').slice(0, 63);
 	const safe = description.replace(/[`\\]/g, "'");
-	return `={{ ${FROM_AI_MARKER} $fromAI('${key}', \`${safe}\`, '${type}') }}`;
+	// An empty default makes the value optional in the tool's schema (the model may leave it out).
+	const fallback = optional ? ", ''" : '';
+	return `={{ ${FROM_AI_MARKER} $fromAI('${key}', \`${safe}\`, '${type}'${fallback}) }}`;
 }
 
 /** A key parameter (`id` or `ids`) twice: as typed in the node, and filled by the model in the tool. */
