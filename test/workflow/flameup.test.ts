@@ -1,8 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { samplePeople } from '../../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FLAMEUP_WORKSPACE, FlameupSimulator } from '../../simulators/flameup';
-import { everythingSaid, runWorkflow, type TestNode } from './harness';
+import { editorContext, everythingSaid, loadPackage, runWorkflow, type TestNode } from './harness';
 
 const sim = new FlameupSimulator();
 let credentials: Record<string, Record<string, string>>;
@@ -290,6 +290,46 @@ describe('Flameup 1.1: Create and Update with the field mapper', () => {
 		expect(update.error?.message).toMatch(/Nothing to update \[item 0\]/);
 		expect(update.error?.description).toMatch(/under Fields/);
 		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('the mapper offers the workspace\'s custom traits (learned from one page of people), and a mapped trait is written as a trait', async () => {
+		sim.seed([
+			{ external_id: 'a-1', email: 'a1@example.com', attributes: { plan: 'pro', seats: 3, beta: true } },
+			{ external_id: 'a-2', email: 'a2@example.com', attributes: { region: 'eu' } },
+		]);
+		sim.clearLog();
+		const type = (await loadPackage()).getNode('flameup').type as INodeType;
+		const ctx = await editorContext({ node: flameup({ operation: 'create' }, v11), credentials });
+		const fields = (await type.methods!.resourceMapping!.getCreateFields.call(ctx)).fields;
+		expect(fields.map((f) => [f.id, f.type])).toEqual(
+			expect.arrayContaining([
+				['externalId', 'string'],
+				['trait:beta', 'boolean'],
+				['trait:plan', 'string'],
+				['trait:region', 'string'],
+				['trait:seats', 'number'],
+			]),
+		);
+		expect(sim.requests).toHaveLength(1);
+		// A key that cannot be read: the standard fields are still offered.
+		const wrong = await editorContext({ node: flameup({ operation: 'create' }, v11), credentials: { flameupApi: { ...credentials.flameupApi, apiKey: 'ws_live_x.' + '0'.repeat(64) } } });
+		expect((await type.methods!.resourceMapping!.getUpdateFields.call(wrong)).fields.map((f) => f.id)).toEqual(['firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl', 'traits']);
+
+		sim.clearLog();
+		const created = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'create', columns: { mappingMode: 'defineBelow', value: { externalId: 't-1', 'trait:plan': 'team', 'trait:seats': 5 } } }, v11)],
+			credentials,
+		});
+		expect(created.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 't-1', traits: { plan: 'team', seats: 5 } });
+		const updated = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'update', id: 't-1', columns: { mappingMode: 'defineBelow', value: { 'trait:plan': 'enterprise' } } }, v11)],
+			credentials,
+		});
+		expect(updated.error).toBeUndefined();
+		expect(sim.requests[1].body).toEqual({ traits: { plan: 'enterprise' } });
 	});
 
 	test('a saved version-1 node keeps its own fields', async () => {

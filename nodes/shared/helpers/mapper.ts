@@ -13,7 +13,7 @@ import type {
 import { showFor } from '../descriptions/common';
 
 /** The name of the node's `methods.resourceMapping` entry every write's Fields parameter loads. */
-const WRITE_FIELDS_METHOD = 'getWriteFields';
+export const WRITE_FIELDS_METHOD = 'getWriteFields';
 
 /** How a Fields parameter starts and which `methods.resourceMapping` entry loads its fields. */
 export interface FieldsMapperOptions {
@@ -65,12 +65,24 @@ export function mapperField(
 	return { id, displayName, type, required: extra.required ?? false, defaultMatch: false, canBeUsedToMatch: false, display: true, ...extra };
 }
 
-/** A node's `methods.resourceMapping` entry: the fields a write offers (a fixed list, no request), under `method` (default `getWriteFields`). */
+/**
+ * A node's `methods.resourceMapping` entry (under `method`, default `getWriteFields`): the fields a
+ * write offers, a fixed list, followed by the fields `more` loads from the vendor (e.g. Flameup's
+ * custom traits). When those cannot be read the fixed fields are still offered: the mapper is
+ * never blocked by the vendor (and nothing runs here: a run reads the values, not this list).
+ */
 export function writeFieldsMethod(
 	fields: ResourceMapperField[],
 	method = WRITE_FIELDS_METHOD,
+	more?: (ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>,
 ): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
-	return { [method]: async () => ({ fields }) };
+	return {
+		[method]: async function (this: ILoadOptionsFunctions) {
+			if (!more) return { fields };
+			const loaded = await more(this).catch(() => []);
+			return { fields: [...fields, ...loaded] };
+		},
+	};
 }
 
 /**

@@ -8,7 +8,7 @@ import { forEachItem, shapeRecord, stopBeforeWriting } from '../../../shared/hel
 import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { readPersonInput } from '../../../shared/person/input';
-import { standardTraits, unifiedFromFlameup } from '../../mapping';
+import { standardTraits, traitsFromFields, unifiedFromFlameup } from '../../mapping';
 import { updatePerson } from '../../people';
 import { customTraits, MAPPER_VERSION, modelFilledFields, onlyFirstVersion, personFields, UPDATE_FIELDS, UPDATE_FIELDS_METHOD } from './fields';
 
@@ -41,7 +41,7 @@ export const execute: Operation = async function (items, client) {
 	const { records, errors } = readItemPayloads(items, (json, i) => {
 		const id = readKey(this, 'id', i, 'person ID or email');
 		const { traits, ...standard } = mapped ? jsonToMap(this, json, i) : (this.getNodeParameter('updateFields', i, {}) as IDataObject);
-		const merged = { ...customTraits(traits, i, this.getNode()), ...standardTraits(readPersonInput(standard, 'flameup', {})) };
+		const merged = { ...customTraits(traits, i, this.getNode()), ...traitsFromFields(standard), ...standardTraits(readPersonInput(standard, 'flameup', {})) };
 		if (Object.keys(merged).length === 0) {
 			throw inputError(this.getNode(), 'Nothing to update', i, mapped ? 'Set at least one field under Fields.' : 'Add at least one field under Update Fields.');
 		}
