@@ -12,7 +12,6 @@ import { isPersonAnswer, personFromBody, type FlameupPerson, type FlameupPersonP
 /** Flameup's people API calls (docs/vendors/flameup.md): get, read by keys, list, batch upsert, create, update. */
 
 /** How many single reads may wait on the throttle at once (Flameup has no batch read). */
-const READ_CONCURRENCY = 4;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,7 +72,7 @@ export async function getPerson(client: VendorClient, key: string): Promise<Flam
  * has no batch read: single reads fan out through the key's throttle, each failing on its own.
  */
 export async function readPeopleByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlameupPerson>> {
-	return await readEach(keys, READ_CONCURRENCY, async (key) => await getPerson(client, key));
+	return await readEach(keys, client.maxInFlight, async (key) => await getPerson(client, key));
 }
 
 /**
@@ -95,6 +94,7 @@ export async function listPeople(
 		limit: options.limit,
 		idOf: personId,
 		incomplete: incompleteList(client, action, options.itemIndex),
+		concurrency: client.maxInFlight,
 		fetchPage: async ({ offset, pageSize }) => {
 			const body = await client.request<{ people: FlameupPerson[]; total: number }>({
 				method: 'GET',

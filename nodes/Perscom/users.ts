@@ -74,6 +74,7 @@ export async function listUsers(
 		limit: options.limit,
 		idOf: (user) => String(user.id),
 		incomplete: incompleteList(client, options.action, options.itemIndex),
+		concurrency: client.maxInFlight,
 		fetchPage: async ({ page, pageSize }) => {
 			const qs = { ...includeQs(options.include), page, limit: pageSize };
 			const common = { qs, itemIndex: options.itemIndex, action: options.action, expect: PAGE };
@@ -124,14 +125,11 @@ async function readBySearch(
 		withoutSearch.add(client);
 		// Not a "not found" for the keys, and not a reason to split: they are read another way below.
 		throw noSearchRoute;
-	});
+	}, client.maxInFlight);
 	const unsearched = [...read.failed].filter(([, error]) => error === noSearchRoute).map(([key]) => key);
 	for (const key of unsearched) read.failed.delete(key);
 	return unsearched.length > 0 ? mergeRead(read, await fallback(unsearched)) : read;
 }
-
-/** How many single reads may wait on the throttle at once when the search route is missing. */
-const READ_CONCURRENCY = 4;
 
 /**
  * Users by lower-cased email, with the emails whose read failed apart, through `email in [...]`
@@ -139,8 +137,10 @@ const READ_CONCURRENCY = 4;
  */
 export async function readUsersByEmail(client: VendorClient, emails: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
 	const wanted = unique(emails.map((e) => e.toLowerCase()));
-	const byEmail = (users: PerscomUser[], part: string[]) =>
-		new Map(users.filter((u) => typeof u.email === 'string' && part.includes(u.email.toLowerCase())).map((u) => [(u.email as string).toLowerCase(), u] as const));
+	const byEmail = (users: PerscomUser[], part: string[]) => {
+		const asked = new Set(part);
+		return new Map(users.filter((u) => typeof u.email === 'string' && asked.has(u.email.toLowerCase())).map((u) => [(u.email as string).toLowerCase(), u] as const));
+	};
 	return await readBySearch(
 		client,
 		wanted,
@@ -182,7 +182,7 @@ export async function findUsersByEmail(client: VendorClient, emails: string[], i
 export async function readUsersByKeys(client: VendorClient, keys: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
 	const ids = unique(keys.filter(isUserId));
 	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
-	const one = async (rest: string[]) => await readEach(rest, READ_CONCURRENCY, async (id) => await getUser(client, id, include));
+	const one = async (rest: string[]) => await readEach(rest, client.maxInFlight, async (id) => await getUser(client, id, include));
 	const read =
 		ids.length === 1 && emails.length === 0
 			? await one(ids)
@@ -192,7 +192,8 @@ export async function readUsersByKeys(client: VendorClient, keys: string[], incl
 					async (part) => {
 						const search: OrionSearch = { filters: [{ field: 'id', operator: 'in', value: part.map(Number) }] };
 						const { users } = await listUsers(client, { search, include, action: `look up ${part.length} users by ID` });
-						return new Map(users.filter((u) => part.includes(String(u.id))).map((u) => [String(u.id), u] as const));
+						const asked = new Set(part);
+						return new Map(users.filter((u) => asked.has(String(u.id))).map((u) => [String(u.id), u] as const));
 					},
 					one,
 				);
