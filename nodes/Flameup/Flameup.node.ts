@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as person from './actions/person';
 import { router } from './actions/router';
+import { searchPeople } from './listSearch';
 import { FLAMEUP_MAPPER_FIELDS } from './mapping';
 
 export class Flameup implements INodeType {
@@ -32,7 +33,10 @@ export class Flameup implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(FLAMEUP_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: writeFieldsMethod(FLAMEUP_MAPPER_FIELDS),
+		listSearch: { searchPeople },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
