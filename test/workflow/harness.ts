@@ -10,7 +10,7 @@ import path from 'node:path';
 // n8n-core writes its instance config under N8N_USER_FOLDER: keep it out of the home folder.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(os.tmpdir(), 'people-sync-n8n-'));
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -22,6 +22,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -216,8 +217,25 @@ export async function runWorkflow(options: {
 	const done = new Promise<IRun>((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-	const credentialsHelper = new TestCredentialsHelper(loader, options.credentials);
-	const additionalData = {
+	const additionalData = testAdditionalData(new TestCredentialsHelper(loader, options.credentials), hooks);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
+	});
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await done;
+
+	const output: Record<string, INodeExecutionData[]> = {};
+	for (const [name, runs] of Object.entries(run.data.resultData.runData ?? {})) {
+		output[name] = runs[0]?.data?.main?.[0] ?? [];
+	}
+	return { run, output, error: run.data.resultData.error as RunResult['error'], status: run.status };
+}
+
+/** What n8n hands a node run beside the workflow: the credentials helper and the URLs (the engine needs only these fields for plain nodes). */
+function testAdditionalData(credentialsHelper: ICredentialsHelper, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
 		hooks,
 		credentialsHelper,
 		executionId: '1',
@@ -240,19 +258,26 @@ export async function runWorkflow(options: {
 			throw new Error('not used');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData; // The engine needs only these fields to run plain nodes.
+}
 
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
-	const run = await done;
-
-	const output: Record<string, INodeExecutionData[]> = {};
-	for (const [name, runs] of Object.entries(run.data.resultData.runData ?? {})) {
-		output[name] = runs[0]?.data?.main?.[0] ?? [];
-	}
-	return { run, output, error: run.data.resultData.error as RunResult['error'], status: run.status };
+/**
+ * The context n8n's editor gives a node's list search and load-options methods (n8n-core's
+ * LoadOptionsContext, as the REST endpoint behind "From List" builds it): the node with its
+ * parameters and credentials in a one-node workflow.
+ */
+export async function loadOptionsContext(node: TestNode, credentials: Record<string, ICredentialDataDecryptedObject>): Promise<ILoadOptionsFunctions> {
+	const loader = await loadPackage();
+	const inode: INode = {
+		id: 'node-0',
+		name: node.name,
+		type: node.type.includes('.') ? node.type : `${PACKAGE}.${node.type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: node.parameters as INode['parameters'],
+		credentials: Object.fromEntries((node.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
+	};
+	const workflow = new Workflow({ id: 'test', nodes: [inode], connections: {}, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
+	return new LoadOptionsContext(workflow, inode, testAdditionalData(new TestCredentialsHelper(loader, credentials)), 'parameters.id');
 }
 
 /** Every string an execution produced: outputs, errors, descriptions (for secret checks). */
