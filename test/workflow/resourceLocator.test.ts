@@ -202,3 +202,21 @@ describe('From List pages through long lists', () => {
 		expect(new Set(values).size).toBe(250);
 	});
 });
+
+describe('PERSCOM From List on a server without POST /users/search', () => {
+	const bare = new PerscomSimulator({ searchRoute: false });
+	let bareCredentials: Record<string, Record<string, string>>;
+	beforeAll(async () => {
+		bareCredentials = { perscomApi: { apiKey: PERSCOM_TEST_KEY, baseUrl: await bare.start(), requestsPerMinute: '1000' } };
+	});
+	afterAll(async () => await bare.stop());
+
+	test('the filter text is matched on the plain list page instead (name or email)', async () => {
+		bare.seedSample(samplePeople(0, 3));
+		const method = ((await loadPackage()).getNode('perscom').type as INodeType).methods?.listSearch?.searchUsers;
+		const ctx = await loadOptionsContext(node('perscom', { operation: 'get', id: rl('list', '') }), bareCredentials);
+		const found = await method?.call(ctx, 'GRACE');
+		expect(found?.results).toEqual([expect.objectContaining({ name: expect.stringMatching(/^Grace /), value: '2' })]);
+		expect(bare.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/users/search', 'GET /v2/users']);
+	});
+});
