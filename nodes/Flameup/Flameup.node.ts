@@ -5,6 +5,7 @@ import * as person from './actions/person';
 import { router } from './actions/router';
 import { CREATE_FIELDS, CREATE_FIELDS_METHOD, UPDATE_FIELDS, UPDATE_FIELDS_METHOD } from './actions/person/fields';
 import { customTraitFields } from './customTraitFields';
+import { searchPeople } from './listSearch';
 import { FLAMEUP_MAPPER_FIELDS } from './mapping';
 
 export class Flameup implements INodeType {
@@ -41,6 +42,7 @@ export class Flameup implements INodeType {
 			...writeFieldsMethod(CREATE_FIELDS, CREATE_FIELDS_METHOD, customTraitFields),
 			...writeFieldsMethod(UPDATE_FIELDS, UPDATE_FIELDS_METHOD, customTraitFields),
 		},
+		listSearch: { searchPeople },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -96,19 +96,27 @@ export async function listPeople(
 		incomplete: incompleteList(client, action, options.itemIndex),
 		concurrency: client.maxInFlight,
 		fetchPage: async ({ offset, pageSize }) => {
-			const body = await client.request<{ people: FlameupPerson[]; total: number }>({
-				method: 'GET',
-				path: peoplePath(client.credentials),
-				qs: { ...options.filters, limit: pageSize, offset },
-				itemIndex: options.itemIndex,
-				action,
-				expect: PAGE,
-			});
-			total = body.total;
-			return { items: body.people, total: body.total };
+			const page = await listPeoplePage(client, { filters: options.filters, offset, limit: pageSize, itemIndex: options.itemIndex, action });
+			total = page.total;
+			return { items: page.people, total: page.total };
 		},
 	});
 	return { people: items, mayBeMissing, total };
+}
+
+/** One page of GET /people: `limit` people from `offset`, with `filters` as query parameters, and the `total` Flameup reports. */
+export async function listPeoplePage(
+	client: VendorClient,
+	options: { filters: IDataObject; offset: number; limit: number; itemIndex?: number; action: string },
+): Promise<{ people: FlameupPerson[]; total: number }> {
+	return await client.request<{ people: FlameupPerson[]; total: number }>({
+		method: 'GET',
+		path: peoplePath(client.credentials),
+		qs: { ...options.filters, limit: options.limit, offset: options.offset },
+		itemIndex: options.itemIndex,
+		action: options.action,
+		expect: PAGE,
+	});
 }
 
 /** What POST /people/batch answers: the people written and how many were created or updated. */

@@ -87,6 +87,34 @@ export async function listUsers(
 	return { users: items, mayBeMissing };
 }
 
+/**
+ * One page of users (`page` of `limit`): GET /{version}/users, or with `text` POST
+ * /{version}/users/search `{search: {value}}`, Orion's search of the searchable fields (name and
+ * email among them: docs/vendors/perscom.md#quirks). A server without the search route (404/405)
+ * gets the GET page, filtered here on name and email.
+ */
+export async function listUsersPage(client: VendorClient, options: { text?: string; page: number; limit: number; action: string }): Promise<PageResult<PerscomUser>> {
+	const { text, action } = options;
+	const qs = { page: options.page, limit: options.limit };
+	const plain = async () => toPageResult(await client.request<OrionPage>({ method: 'GET', path: usersPath(), qs, action, expect: PAGE }));
+	if (!text) return await plain();
+	let failure: unknown;
+	try {
+		// Orion's search is case-sensitive unless told otherwise (docs/vendors/perscom.md#quirks).
+		const search: OrionSearch = { search: { value: text, case_sensitive: false } };
+		return toPageResult(await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), body: search, qs, idempotent: true, action, expect: PAGE }));
+	} catch (error) {
+		failure = error;
+	}
+	const { status } = errorContext(failure);
+	// Errors from client.request are already NodeApiErrors naming what failed and the fix.
+	if (status !== 404 && status !== 405) throw failure;
+	const page = await plain();
+	const needle = text.toLowerCase();
+	const items = page.items.filter((user) => [user.name, user.email].some((field) => typeof field === 'string' && field.toLowerCase().includes(needle)));
+	return { items, hasMore: page.hasMore };
+}
+
 /** GET /{version}/users/{id}; undefined when PERSCOM has no such user. */
 export async function getUser(client: VendorClient, id: string, include: string[]): Promise<PerscomUser | undefined> {
 	const body = await client.find<{ data: PerscomUser }>({ method: 'GET', path: usersPath(`/${id}`), qs: includeQs(include), action: `get user ${id}`, expect: oneUser(id) });

@@ -17,7 +17,9 @@ import {
 	extractFromAICalls,
 	NodeConnectionTypes,
 	NodeHelpers,
+	traverseNodeParameters,
 	type INode,
+	type INodeParameterResourceLocator,
 	type INodeParameters,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -164,15 +166,37 @@ describe.each(CASES)('$node as an AI tool', (c) => {
 	});
 
 	test('the keys are asked of the model ($fromAI with a description), in the tool only', () => {
-		for (const [operation, name] of [
-			['get', 'id'],
-			['batchGet', 'ids'],
-		]) {
-			const toolValue = String(nodeWith(tool, { resource: c.resource, operation }).parameters[name]);
+		// Batch Get's `ids` is plain text; Get's `id` is a resource locator, By ID in the tool (as n8n's
+		// editor writes "Defined automatically by the model"), From List in the node.
+		const batchGet = String(nodeWith(tool, { resource: c.resource, operation: 'batchGet' }).parameters.ids);
+		expect(nodeWith(node, { resource: c.resource, operation: 'batchGet' }).parameters.ids).toBe('');
+		const get = nodeWith(tool, { resource: c.resource, operation: 'get' }).parameters;
+		expect(get.id).toEqual({ __rl: true, mode: 'id', value: expect.any(String) });
+		expect(nodeWith(node, { resource: c.resource, operation: 'get' }).parameters.id).toEqual({ __rl: true, mode: 'list', value: '' });
+		for (const toolValue of [batchGet, String((get.id as INodeParameterResourceLocator).value)]) {
 			const calls = extractFromAICalls(toolValue);
 			expect(calls).toHaveLength(1);
 			expect(calls[0].description).toMatch(c.idWords);
-			expect(nodeWith(node, { resource: c.resource, operation }).parameters[name]).toBe('');
+		}
+		// n8n builds the tool's schema from every $fromAI() in the parameters, objects included.
+		const found: ReturnType<typeof extractFromAICalls> = [];
+		traverseNodeParameters(get, found);
+		expect(found.map((call) => call.key)).toEqual([expect.stringMatching(/_ID/)]);
+	});
+
+	test('Get (and Delete) take the record From List, By ID or By Email, with a list search the node has', async () => {
+		const methods = (await nodeType(c)).methods?.listSearch ?? {};
+		for (const operation of toolOperations.filter((o) => ['get', 'delete'].includes(o))) {
+			for (const type of [node, tool]) {
+				const id = shown(type, nodeWith(type, { resource: c.resource, operation })).find((p) => p.name === 'id');
+				expect(id).toMatchObject({ type: 'resourceLocator', required: true });
+				const modes = id?.modes ?? [];
+				expect(modes.map((m) => m.name).slice(0, 2)).toEqual(['list', 'id']);
+				expect(modes.some((m) => m.name === 'email')).toBe(!(c.node === 'perscom' && operation === 'delete'));
+				const method = modes[0].typeOptions?.searchListMethod;
+				expect(typeof methods[method ?? '']).toBe('function');
+				for (const mode of modes.filter((m) => m.type === 'string')) expect(mode.hint ?? mode.placeholder).toBeTruthy();
+			}
 		}
 	});
 
