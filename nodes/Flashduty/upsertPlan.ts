@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption } from '../shared/descriptions/common';
-import { fanOut, sendInBatches, writeSettled, type Attempt } from '../shared/engine/batch';
+import { fanOut, inParallel, sendInBatches, writeSettled, type Attempt } from '../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../shared/engine/errors';
 import type { VendorClient } from '../shared/engine/request';
 import { clip } from '../shared/engine/values';
@@ -241,12 +241,16 @@ async function updateMember(ctx: IExecuteFunctions, client: VendorClient, { reco
 
 /** Sends the planned updates, one request each (two with roles), a few at once. */
 export async function sendUpdates(ctx: IExecuteFunctions, client: VendorClient, updates: PlannedUpdate[]): Promise<Outcome[]> {
-	const sent = await fanOut(
-		updates.map((_, i) => String(i)),
-		client.maxInFlight,
-		async (i) => await updateMember(ctx, client, updates[Number(i)]),
-	);
-	return [...sent.values()];
+	// Members in parallel; two items updating the same member one after the other, in item order.
+	const byMember = new Map<string, PlannedUpdate[]>();
+	for (const update of updates) byMember.set(update.member.member_id, [...(byMember.get(update.member.member_id) ?? []), update]);
+	const members = [...byMember.values()];
+	const sent = await inParallel(members.length, client.maxInFlight, async (i) => {
+		const outcomes: Outcome[] = [];
+		for (const update of members[i]) outcomes.push(await updateMember(ctx, client, update));
+		return outcomes;
+	});
+	return sent.flat();
 }
 
 /** Invites one batch (at most 20); each item is paired with its member by name (unique per account), never by position. */

@@ -128,6 +128,11 @@ export class SimServer {
 	/** Counts answers by status, for tests ("zero 429s"). */
 	readonly statusCounts = new Map<number, number>();
 
+	/** Requests being handled now (arrived, not yet answered), and the most there ever were at once since `clearLog`. */
+	inFlight = 0;
+
+	peakInFlight = 0;
+
 	constructor(
 		readonly rules: VendorRules,
 		private readonly options: SimOptions = {},
@@ -177,6 +182,7 @@ export class SimServer {
 	clearLog(): void {
 		this.requests.length = 0;
 		this.statusCounts.clear();
+		this.peakInFlight = this.inFlight;
 	}
 
 	resetRateLimits(): void {
@@ -271,6 +277,9 @@ export class SimServer {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		res.once('close', () => this.inFlight--);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');

@@ -241,6 +241,60 @@ describe('throttle', () => {
 		expect(limiter.reserve()).toBe(clock.t + 30_000 + WINDOW_MARGIN_MS);
 	});
 
+	/**
+	 * Requests in flight together against a server that counts each on arrival: `concurrency` at
+	 * once, each reaching the server `there(k)` ms after it is sent and answered `back(k)` ms after
+	 * that; settled as VendorClient does (at its answer). Returns the arrival times.
+	 */
+	async function inFlightRun(n: number, limit: number, intervalMs: number, concurrency: number, there: (k: number) => number, back: (k: number) => number): Promise<number[]> {
+		// A discrete-event run: timers fire in time order; the limiter waits on this clock.
+		const timers: Array<{ at: number; fire: () => void }> = [];
+		const clock = {
+			t: 0,
+			now: () => clock.t,
+			sleep: async (ms: number) => await new Promise<void>((fire) => timers.push({ at: clock.t + ms, fire })),
+		};
+		const limiter = new RateLimiter([{ limit, intervalMs }], clock);
+		const arrivals: number[] = [];
+		let next = 0;
+		const worker = async () => {
+			while (next < n) {
+				const k = next++;
+				const start = await limiter.acquireForRequest();
+				arrivals.push(clock.t + there(k));
+				await clock.sleep(there(k) + back(k));
+				limiter.settle(start, clock.t, start);
+			}
+		};
+		const done = Promise.all(Array.from({ length: concurrency }, worker));
+		let finished = false;
+		void done.then(() => (finished = true));
+		while (!finished) {
+			// Let every ready promise run before the clock moves on.
+			for (let i = 0; i < 20; i++) await Promise.resolve();
+			if (finished) break;
+			timers.sort((a, b) => a.at - b.at);
+			const timer = timers.shift();
+			if (!timer) throw new Error('stuck: no timer and not finished');
+			clock.t = Math.max(clock.t, timer.at);
+			timer.fire();
+		}
+		return arrivals.sort((a, b) => a - b);
+	}
+
+	test.each<[string, (k: number) => number, (k: number) => number]>([
+		['no latency', () => 0, () => 0],
+		['200 ms round trip, 100 ms each way', () => 100, () => 100],
+		['200 ms, counted as it is sent', () => 0, () => 200],
+		['200 ms, counted just before the answer', () => 200, () => 0],
+		['a slow first request (connection set-up), then 20 ms', (k: number) => (k === 0 ? 400 : 10), () => 10],
+	])('8 in flight at 2/s, %s: no window over its limit on the server, within 1.1× of the bound', async (_name, there, back) => {
+		const arrivals = await inFlightRun(60, 2, 1000, 8, there, back);
+		for (let i = 2; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 2]).toBeGreaterThanOrEqual(1000);
+		const bound = (60 / 2 - 1) * 1000;
+		expect((arrivals[59] - arrivals[0]) / bound).toBeLessThanOrEqual(1.1);
+	});
+
 	test('a pause (after a 429) holds every caller', async () => {
 		const clock = fakeClock();
 		const limiter = new RateLimiter([{ limit: 100, intervalMs: 1000 }], clock);

@@ -176,7 +176,7 @@ export class VendorClient {
 			this.inFlight.narrow(this.limiter.shared);
 			await this.inFlight.enter();
 			try {
-				const slot = await this.limiter.acquire();
+				const slot = await this.limiter.acquireForRequest();
 				const sentAt = this.clock.now();
 				try {
 					response = await this.exchange({ ...options, url });

@@ -42,6 +42,12 @@ export class RateLimiter {
 	 */
 	private shortestRoundTrip = 0;
 
+	/** Slots handed out by `acquireForRequest` whose answer has not come yet (by start; a count per start). */
+	private readonly unanswered = new Map<number, number>();
+
+	/** Callers waiting for an answer to come (see `acquireForRequest`). */
+	private answerWaiters: Array<() => void> = [];
+
 	constructor(
 		readonly windows: RateWindow[],
 		private readonly clock: Clock = realClock,
@@ -72,6 +78,23 @@ export class RateLimiter {
 	}
 
 	/**
+	 * A slot for a request that will be settled with its answer (`settle`), for callers that keep
+	 * several requests in flight: a slot that would reuse the place of a request still unanswered
+	 * (the one `limit` slots back in a window) waits for that answer first, since only the answer
+	 * tells when the server counted it. At steady latency shorter than a window this never waits.
+	 */
+	async acquireForRequest(): Promise<number> {
+		while (this.windows.some(({ limit }) => this.starts.length >= limit && this.unanswered.has(this.starts[this.starts.length - limit]))) {
+			await new Promise<void>((resolve) => this.answerWaiters.push(resolve));
+		}
+		const start = this.reserve();
+		this.unanswered.set(start, (this.unanswered.get(start) ?? 0) + 1);
+		const wait = start - this.clock.now();
+		if (wait > 0) await this.clock.sleep(wait);
+		return start;
+	}
+
+	/**
 	 * Counts a slot from when its request is taken to have reached the server, learned from when its
 	 * answer came (`at`). The server counts a request when it arrives, which can be well after it was
 	 * sent (connection or TLS setup on the first request): counting from the send would let a later
@@ -85,6 +108,15 @@ export class RateLimiter {
 	 * request, its answer's arrival and its send.
 	 */
 	settle(start: number, at: number, sentAt = start): void {
+		const waiting = this.unanswered.get(start);
+		if (waiting !== undefined) {
+			if (waiting > 1) this.unanswered.set(start, waiting - 1);
+			else this.unanswered.delete(start);
+			const waiters = this.answerWaiters;
+			this.answerWaiters = [];
+			// Woken after this settle has moved the slot: each looks again at what blocks it.
+			queueMicrotask(() => waiters.forEach((wake) => wake()));
+		}
 		const roundTrip = at - sentAt;
 		const counted = at - this.shortestRoundTrip;
 		if (roundTrip >= 0) this.shortestRoundTrip = this.shortestRoundTrip === 0 ? roundTrip : Math.min(this.shortestRoundTrip, roundTrip);
