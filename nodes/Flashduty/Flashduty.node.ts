@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as member from './actions/member';
+import { roleLoadOptions } from './actions/member/getAll.operation';
 import { router } from './actions/router';
 import { FLASHDUTY_MAPPER_FIELDS } from './mapping';
 
@@ -32,7 +33,10 @@ export class Flashduty implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS),
+		loadOptions: roleLoadOptions,
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

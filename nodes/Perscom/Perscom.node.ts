@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import { router } from './actions/router';
 import * as user from './actions/user';
-import { PERSCOM_MAPPER_FIELDS } from './mapping';
+import { perscomMapperFields, rosterLoadOptions } from './actions/user/fields';
 
 export class Perscom implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,7 +32,10 @@ export class Perscom implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(PERSCOM_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: writeFieldsMethod(perscomMapperFields),
+		loadOptions: rosterLoadOptions,
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

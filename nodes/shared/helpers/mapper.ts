@@ -52,9 +52,18 @@ export function mapperField(
 	return { id, displayName, type, required: extra.required ?? false, defaultMatch: false, canBeUsedToMatch: false, display: true, ...extra };
 }
 
-/** A node's `methods.resourceMapping`: the fields its writes offer (a fixed list, no request). */
-export function writeFieldsMethod(fields: ResourceMapperField[]): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
-	return { [WRITE_FIELDS_METHOD]: async () => ({ fields }) };
+/**
+ * A node's `methods.resourceMapping`: the fields its writes offer, a fixed list (no request) or a
+ * function of the editor's context (which may read choices from the API and must not fail).
+ */
+export function writeFieldsMethod(
+	fields: ResourceMapperField[] | ((ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>),
+): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
+	return {
+		[WRITE_FIELDS_METHOD]: async function (this: ILoadOptionsFunctions) {
+			return { fields: typeof fields === 'function' ? await fields(this) : fields };
+		},
+	};
 }
 
 /**
