@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as member from './actions/member';
+import { roleLoadOptions } from './actions/member/getAll.operation';
 import { router } from './actions/router';
 import { searchMembers } from './listSearch';
 import { FLASHDUTY_MAPPER_FIELDS } from './mapping';
@@ -36,6 +37,7 @@ export class Flashduty implements INodeType {
 	methods = {
 		resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS),
 		listSearch: { searchMembers },
+		loadOptions: roleLoadOptions,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

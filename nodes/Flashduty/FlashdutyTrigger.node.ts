@@ -1,12 +1,11 @@
 import { NodeConnectionTypes, type IDataObject, type INodeExecutionData, type INodeProperties, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
-import { inputError } from '../shared/engine/errors';
 import { VendorClient } from '../shared/engine/request';
 import { text } from '../shared/engine/values';
 import { OVERLAP_MS, readFrom, watermarkBaseline, watermarkChanges, type Change, type Stamped, type WatermarkState } from '../shared/trigger/changes';
 import { changeItems, eventsField, isTestPoll, pagesWithinBudget, readEvents, savedState, saveState, triggerOptionsField, triggerSimplifyField } from '../shared/trigger/poll';
-import { description as getAllDescription } from './actions/member/getAll.operation';
-import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS, FLASHDUTY_REQUESTS_PER_MINUTE, flashdutyApi, idNumber } from './api';
+import { description as getAllDescription, filterRoleId, roleLoadOptions } from './actions/member/getAll.operation';
+import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS, FLASHDUTY_REQUESTS_PER_MINUTE, flashdutyApi } from './api';
 import { unifiedFromFlashduty, type FlashdutyMember } from './mapping';
 import { listMembers, listMembersPage } from './members';
 
@@ -55,12 +54,8 @@ function filterBody(ctx: IPollFunctions): IDataObject {
 	const body: IDataObject = {};
 	const query = text(filters.query);
 	if (query) body.query = query;
-	const roleId = text(filters.roleId);
-	if (roleId !== undefined) {
-		const id = idNumber(roleId);
-		if (id === undefined) throw inputError(ctx.getNode(), `The role ID "${roleId}" is not a whole number`, undefined, 'Set Filters > Role ID to a Flashduty role ID, e.g. 6.');
-		body.role_id = id;
-	}
+	const roleId = filterRoleId(ctx, filters);
+	if (roleId !== undefined) body.role_id = roleId;
 	return body;
 }
 
@@ -171,6 +166,9 @@ export class FlashdutyTrigger implements INodeType {
 			triggerOptionsField,
 		],
 	};
+
+	/** The Role filter's dropdown, as on the Flashduty node. */
+	methods = { loadOptions: roleLoadOptions };
 
 	/**
 	 * One poll (docs/ARCHITECTURE.md, "Polling triggers"); /member/list has no "updated since" filter

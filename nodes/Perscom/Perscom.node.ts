@@ -3,8 +3,8 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import { router } from './actions/router';
 import * as user from './actions/user';
+import { perscomMapperFields, rosterLoadOptions } from './actions/user/fields';
 import { searchUsers } from './listSearch';
-import { PERSCOM_MAPPER_FIELDS } from './mapping';
 
 export class Perscom implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +34,8 @@ export class Perscom implements INodeType {
 	};
 
 	methods = {
-		resourceMapping: writeFieldsMethod(PERSCOM_MAPPER_FIELDS),
+		resourceMapping: writeFieldsMethod(perscomMapperFields),
+		loadOptions: rosterLoadOptions,
 		listSearch: { searchUsers },
 	};
 

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IDataObject, type INodeExecutionData, type IN
 import { VendorClient } from '../shared/engine/request';
 import { readFrom, watermarkBaseline, watermarkChanges, type Change, type Stamped, type WatermarkState } from '../shared/trigger/changes';
 import { changeItems, eventsField, isTestPoll, pagesWithinBudget, readEvents, savedState, saveState, triggerOptionsField, triggerSimplifyField } from '../shared/trigger/poll';
-import { userFilters } from './actions/user/fields';
+import { rosterLoadOptions, userFilters } from './actions/user/fields';
 import { PERSCOM_MAX_PAGE, perscomApi, requestsPerMinute } from './api';
 import { unifiedFromPerscom, type PerscomUser } from './mapping';
 import { changedSinceSearch } from './search';
@@ -56,6 +56,9 @@ export class PerscomTrigger implements INodeType {
 			triggerOptionsField,
 		],
 	};
+
+	/** The filters' dropdowns (rank, unit...), as on the PERSCOM node. */
+	methods = { loadOptions: rosterLoadOptions };
 
 	/**
 	 * One poll (docs/ARCHITECTURE.md, "Polling triggers"):

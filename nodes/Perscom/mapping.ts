@@ -151,7 +151,8 @@ export function toPerscomPayload(node: INode, json: IDataObject, itemIndex: numb
 
 /**
  * What Map Each Field Manually offers (ids are the names `toPerscomPayload` reads). Rank, unit,
- * position, specialty and roster status are IDs: the node reads no PERSCOM list of them.
+ * position, specialty and roster status are IDs; the editor's mapper turns them into dropdowns of
+ * PERSCOM's records when it can read them (`perscomMapperFields`).
  */
 export const PERSCOM_MAPPER_FIELDS = [
 	mapperField('email', 'Email', 'string', { required: true }),

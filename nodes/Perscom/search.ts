@@ -28,19 +28,32 @@ export function sqlDate(value: string): string {
 	return Number.isNaN(parsed) ? value : new Date(parsed).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/**
+ * A roster filter's value (the dropdown's ID, or an expression's): a whole number, or one as text;
+ * 0 or empty is "any". Anything else is refused rather than ignored: a Mirror whose filter is
+ * dropped would manage every user.
+ */
+function rosterId(value: unknown, what: string): number | undefined {
+	if (value === undefined || value === null || value === '' || value === 0 || value === '0') return undefined;
+	const id = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+	if (Number.isSafeInteger(id) && id > 0) return id;
+	const shown = typeof value === 'string' ? value.slice(0, 50) : JSON.stringify(value)?.slice(0, 50);
+	throw new Error(`Filters > ${what.charAt(0).toUpperCase()}${what.slice(1)}: "${shown}" is not a PERSCOM ${what} ID. Choose the ${what} from the list, or give its ID (a whole number) with an expression.`);
+}
+
 /** Orion's search filters of Get Many, from the node's Filters collection. */
 export function searchFilters(filters: IDataObject): OrionFilter[] {
 	const out: OrionFilter[] = [];
 	if (typeof filters.approved === 'boolean') out.push({ field: 'approved', operator: '=', value: filters.approved });
-	for (const [param, field] of [
-		['positionId', 'position_id'],
-		['rankId', 'rank_id'],
-		['specialtyId', 'specialty_id'],
-		['statusId', 'status_id'],
-		['unitId', 'unit_id'],
+	for (const [param, field, what] of [
+		['positionId', 'position_id', 'position'],
+		['rankId', 'rank_id', 'rank'],
+		['specialtyId', 'specialty_id', 'specialty'],
+		['statusId', 'status_id', 'status'],
+		['unitId', 'unit_id', 'unit'],
 	] as const) {
-		const value = filters[param];
-		if (typeof value === 'number' && value > 0) out.push({ field, operator: '=', value });
+		const value = rosterId(filters[param], what);
+		if (value !== undefined) out.push({ field, operator: '=', value });
 	}
 	if (typeof filters.email === 'string' && filters.email.trim() !== '') out.push({ field: 'email', operator: '=', value: filters.email.trim().toLowerCase() });
 	if (typeof filters.nameContains === 'string' && filters.nameContains.trim() !== '') {

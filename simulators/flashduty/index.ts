@@ -32,6 +32,41 @@ export interface FlashdutySimMember {
 	updated_at: number;
 }
 
+/** A role as /role/list answers it (RoleItem; docs/vendors/flashduty.md#roles). */
+export interface FlashdutySimRole {
+	role_id: number;
+	role_name: string;
+	description: string;
+	editable: boolean;
+	permission_ids: number[];
+	status: string;
+	created_at: number;
+	updated_at: number;
+}
+
+/**
+ * Every account's roles: the built-in 2 Admin, 6 Responder and 8 Viewer (not editable) and one
+ * custom role (docs/vendors/flashduty.md#roles), not in name order.
+ */
+export function sampleRoles(): FlashdutySimRole[] {
+	const role = (role_id: number, role_name: string, editable: boolean, description: string): FlashdutySimRole => ({
+		role_id,
+		role_name,
+		description,
+		editable,
+		permission_ids: [],
+		status: 'enabled',
+		created_at: 1_690_000_000,
+		updated_at: 1_690_000_000,
+	});
+	return [
+		role(8, 'Viewer', false, 'Read-only access'),
+		role(2, 'Admin', false, 'Manages the account'),
+		role(6, 'Responder', false, 'Handles incidents'),
+		role(1_201_234, 'On-call Lead', true, 'Custom role'),
+	];
+}
+
 export const FLASHDUTY_TEST_KEY = 'fd0' + 'c3b7'.repeat(7) + 'e1';
 export const FLASHDUTY_ACCOUNT_ID = 2451002751131;
 /** The owner of the account: /person/infos knows it (`as: account`), the member list does not. */
@@ -181,6 +216,8 @@ export const SCHEMAS = {
 		additionalProperties: false,
 		properties: { member_id: uint64, member_name: name, email: str, phone: str, country_code: str, avatar: str, locale, time_zone: str },
 	},
+	/** RoleListRequest: `asc`, `orderby`; no paging (docs/vendors/flashduty.md#roles). */
+	roleList: { type: 'object', properties: { asc: { type: 'boolean' }, orderby: str } },
 	roleUpdate: { type: 'object', required: ['member_id', 'role_ids'], properties: { member_id: uint64, role_ids: { type: 'array', items: uint64 } } },
 	delete: {
 		type: 'object',
@@ -246,6 +283,9 @@ export class FlashdutySimulator extends SimServer {
 
 	readonly keys: Map<string, number>;
 
+	/** The roles /role/list answers with (every account alike); tests may change them. */
+	roles: FlashdutySimRole[] = sampleRoles();
+
 	private nextId = 2476444212131;
 
 	/** Invitations per account and day; an invite past it is refused whole (docs/vendors/flashduty.md#limits). */
@@ -274,6 +314,7 @@ export class FlashdutySimulator extends SimServer {
 		post('/member/info/reset', (r, a) => this.reset(r, a));
 		post('/member/role/update', (r, a) => this.roleUpdate(r, a));
 		post('/member/delete', (r, a) => this.remove(r, a));
+		post('/role/list', (r) => this.roleList(r));
 		post('/member/info', () => this.fail('InvalidParameter', 'An account-level app_key has no member profile'));
 	}
 
@@ -446,6 +487,15 @@ export class FlashdutySimulator extends SimServer {
 		}
 		member.updated_at = this.tick();
 		return this.ok({});
+	}
+
+	/** POST /role/list: every role of the account at once, `{items, total}` (docs/vendors/flashduty.md#roles). */
+	private roleList(req: SimRequest): SimResponse {
+		const body = req.body ?? {};
+		const bad = this.invalid(validate(SCHEMAS.roleList, body));
+		if (bad) return bad;
+		const items = this.roles.map((role) => ({ ...role, permission_ids: [...role.permission_ids] }));
+		return this.ok({ items, total: items.length });
 	}
 
 	private roleUpdate(req: SimRequest, account: number): SimResponse {

@@ -39,6 +39,50 @@ export interface PerscomSimUser {
 	updated_at: string;
 }
 
+/** A roster record users point at by ID: rank, unit, position, specialty or roster status (RankResource... in the spec). */
+export interface PerscomSimRosterRecord {
+	id: number;
+	name: string;
+	order: number;
+	[field: string]: unknown;
+}
+
+/** The roster lists a user's `*_id` fields name, by path (`GET /{version}/ranks`...; docs/vendors/perscom.md#roster-lists). */
+export const ROSTER_LISTS = ['ranks', 'units', 'positions', 'specialties', 'statuses'] as const;
+export type RosterList = (typeof ROSTER_LISTS)[number];
+
+/**
+ * A small PERSCOM roster, not in name order (the node sorts): five ranks, units 1–8 (the tests filter
+ * on units 7 and 8), positions, specialties and roster statuses.
+ */
+export function sampleRoster(): Record<RosterList, Array<{ id: number; name: string; [field: string]: unknown }>> {
+	return {
+		ranks: [
+			{ id: 1, name: 'Private', abbreviation: 'PVT', paygrade: 'E-1' },
+			{ id: 2, name: 'Corporal', abbreviation: 'CPL', paygrade: 'E-4' },
+			{ id: 3, name: 'Sergeant', abbreviation: 'SGT', paygrade: 'E-5' },
+			{ id: 4, name: 'Lieutenant', abbreviation: '1LT', paygrade: 'O-2' },
+			{ id: 5, name: 'Captain', abbreviation: 'CPT', paygrade: 'O-3' },
+		],
+		units: ['Headquarters', 'Alpha Company', 'Bravo Company', 'Charlie Company', 'Delta Company', 'Echo Company', 'Support Platoon', 'Reserve'].map((name, i) => ({
+			id: i + 1,
+			name,
+			hidden: false,
+		})),
+		positions: ['Rifleman', 'Medic', 'Radio Operator', 'Squad Leader', 'Commanding Officer'].map((name, i) => ({ id: i + 1, name })),
+		specialties: [
+			{ id: 1, name: 'Infantry', abbreviation: '11B' },
+			{ id: 2, name: 'Combat Medic', abbreviation: '68W' },
+			{ id: 3, name: 'Signal Support', abbreviation: '25U' },
+		],
+		statuses: [
+			{ id: 1, name: 'Active Duty', color: '#16a34a' },
+			{ id: 2, name: 'Leave of Absence', color: '#ca8a04' },
+			{ id: 3, name: 'Discharged', color: '#dc2626' },
+		],
+	};
+}
+
 export const PERSCOM_TEST_KEY = 'eyJhbGciOiJSUzI1NiJ9.eyJ0ZW5hbnQiOiIxIn0.' + 'c2lt'.repeat(16);
 export const PERSCOM_TENANT = '1';
 
@@ -103,6 +147,9 @@ export interface PerscomSimOptions extends SimOptions {
 export class PerscomSimulator extends SimServer {
 	readonly users = new Map<number, PerscomSimUser>();
 
+	/** The roster lists (`GET /{version}/ranks`...), seeded with `sampleRoster()`; tests may change them. */
+	readonly roster: Record<RosterList, PerscomSimRosterRecord[]> = PerscomSimulator.freshRoster();
+
 	/** The X-Perscom-Id and Accept headers of every authenticated request (undefined when absent). */
 	readonly headerLog: Array<{ method: string; path: string; perscomId: string | undefined; accept: string | undefined }>;
 
@@ -121,6 +168,7 @@ export class PerscomSimulator extends SimServer {
 
 		this.route('GET', '/:version/me', () => this.me());
 		this.route('GET', '/:version/users', (r) => this.list(r, undefined));
+		for (const list of ROSTER_LISTS) this.route('GET', `/:version/${list}`, (r) => this.page(r, this.roster[list], (record) => ({ ...record, label: record.name })));
 		if (options.searchRoute !== false) this.route('POST', '/:version/users/search', (r) => this.search(r));
 		this.route('POST', '/:version/users/batch', (r) => this.batchCreate(r));
 		this.route('PATCH', '/:version/users/batch', (r) => this.batchUpdate(r));
@@ -219,15 +267,27 @@ export class PerscomSimulator extends SimServer {
 		return { status: 200, body: { data: me ? [this.resource(me)] : [], links: {}, meta: {} } };
 	}
 
-	/** Orion pagination: `?page=&limit=` (default 15), `{data, links, meta}`. */
+	private static freshRoster(): Record<RosterList, PerscomSimRosterRecord[]> {
+		const now = stampOf(Date.UTC(2025, 0, 1));
+		const lists = sampleRoster();
+		const roster = {} as Record<RosterList, PerscomSimRosterRecord[]>;
+		for (const list of ROSTER_LISTS) roster[list] = lists[list].map((record, i) => ({ ...record, order: i + 1, created_at: now, updated_at: now }));
+		return roster;
+	}
+
 	private list(req: SimRequest, users: PerscomSimUser[] | undefined): SimResponse {
+		const all = users ?? [...this.users.values()].sort((a, b) => a.id - b.id);
+		return this.page(req, all, (u) => this.resource(u, this.includeOf(req)));
+	}
+
+	/** Orion pagination: `?page=&limit=` (default 15), `{data, links, meta}`. */
+	private page<T>(req: SimRequest, all: T[], shown: (record: T) => Record<string, unknown>): SimResponse {
 		const errors: Errors = {};
 		const page = req.query.has('page') ? req.query.get('page') : '1';
 		const limit = req.query.has('limit') ? req.query.get('limit') : '15';
 		if (!isInteger(page) || Number(page) < 1) errors.page = ['The page field must be an integer greater than or equal to 1.'];
 		if (!isInteger(limit) || Number(limit) < 1) errors.limit = ['The limit field must be an integer greater than or equal to 1.'];
 		if (Object.keys(errors).length > 0) return this.validation(errors);
-		const all = users ?? [...this.users.values()].sort((a, b) => a.id - b.id);
 		const p = Number(page);
 		const l = Number(limit);
 		const lastPage = Math.max(1, Math.ceil(all.length / l));
@@ -237,7 +297,7 @@ export class PerscomSimulator extends SimServer {
 		return {
 			status: 200,
 			body: {
-				data: slice.map((u) => this.resource(u, this.includeOf(req))),
+				data: slice.map(shown),
 				links: { first: link(1), last: link(lastPage), prev: p > 1 ? link(p - 1) : null, next: p < lastPage ? link(p + 1) : null },
 				meta: {
 					current_page: p,
@@ -561,8 +621,25 @@ export class PerscomSimulator extends SimServer {
 		return user;
 	}
 
-	seedSample(people: SamplePerson[]): PerscomSimUser[] {
-		return this.seed(people.map((p) => ({ name: p.name, email: p.email, phone_number: p.phone, timezone: p.timezone, approved: p.n % 5 !== 4 })));
+	/**
+	 * Sample people as users; `withRoster`: each with a rank, unit, position, specialty and roster
+	 * status of the roster, spread by number (the demo's lab; tests that compare users field by field
+	 * leave them out).
+	 */
+	seedSample(people: SamplePerson[], withRoster = false): PerscomSimUser[] {
+		const pick = (list: RosterList, n: number) => this.roster[list][n % this.roster[list].length]?.id ?? null;
+		return this.seed(
+			people.map((p) => ({
+				name: p.name,
+				email: p.email,
+				phone_number: p.phone,
+				timezone: p.timezone,
+				approved: p.n % 5 !== 4,
+				...(withRoster
+					? { rank_id: pick('ranks', p.n), unit_id: pick('units', p.n), position_id: pick('positions', p.n), specialty_id: pick('specialties', p.n), status_id: pick('statuses', p.n) }
+					: {}),
+			})),
+		);
 	}
 
 	byEmail(email: string): PerscomSimUser | undefined {
@@ -571,6 +648,7 @@ export class PerscomSimulator extends SimServer {
 
 	reset(): void {
 		this.users.clear();
+		Object.assign(this.roster, PerscomSimulator.freshRoster());
 		this.nextId = 1;
 		this.headerLog.length = 0;
 		this.clearLog();

@@ -217,7 +217,12 @@ function testAdditionalData(loader: PackageDirectoryLoader, credentials: Record<
  * n8n-core's own LoadOptionsContext for one of this package's nodes with `parameters`, its
  * credential requests going to the test credentials.
  */
-export async function editorContext(options: { node: TestNode; credentials: Record<string, ICredentialDataDecryptedObject> }): Promise<ILoadOptionsFunctions> {
+export async function editorContext(options: {
+	node: TestNode;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** The parameter the editor loads for (`filters.rankId`). */
+	path?: string;
+}): Promise<ILoadOptionsFunctions> {
 	const loader = await loadPackage();
 	const { node: n } = options;
 	const node: INode = {
@@ -230,7 +235,7 @@ export async function editorContext(options: { node: TestNode; credentials: Reco
 		credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
 	};
 	const workflow = new Workflow({ id: 'editor', nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
-	return new LoadOptionsContext(workflow, node, testAdditionalData(loader, options.credentials), 'parameters');
+	return new LoadOptionsContext(workflow, node, testAdditionalData(loader, options.credentials), options.path ?? 'parameters');
 }
 
 /**

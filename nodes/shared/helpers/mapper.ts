@@ -67,20 +67,21 @@ export function mapperField(
 
 /**
  * A node's `methods.resourceMapping` entry (under `method`, default `getWriteFields`): the fields a
- * write offers, a fixed list, followed by the fields `more` loads from the vendor (e.g. Flameup's
- * custom traits). When those cannot be read the fixed fields are still offered: the mapper is
- * never blocked by the vendor (and nothing runs here: a run reads the values, not this list).
+ * write offers, a fixed list or a function of the editor's context (which may read choices from the
+ * API and must not fail), followed by the fields `more` loads from the vendor (e.g. Flameup's
+ * custom traits). When those cannot be read the others are still offered: the mapper is never
+ * blocked by the vendor (and nothing runs here: a run reads the values, not this list).
  */
 export function writeFieldsMethod(
-	fields: ResourceMapperField[],
+	fields: ResourceMapperField[] | ((ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>),
 	method = WRITE_FIELDS_METHOD,
 	more?: (ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>,
 ): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
 	return {
 		[method]: async function (this: ILoadOptionsFunctions) {
-			if (!more) return { fields };
-			const loaded = await more(this).catch(() => []);
-			return { fields: [...fields, ...loaded] };
+			const fixed = typeof fields === 'function' ? await fields(this) : fields;
+			const loaded = more ? await more(this).catch(() => []) : [];
+			return { fields: [...fixed, ...loaded] };
 		},
 	};
 }

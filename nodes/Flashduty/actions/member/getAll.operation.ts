@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions, IPollFunctions } from 'n8n-workflow';
 
 import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
@@ -11,6 +11,7 @@ import type { Operation } from '../../../shared/helpers/router';
 import { FLASHDUTY_REACHABLE_ITEMS, idNumber } from '../../api';
 import { unifiedFromFlashduty } from '../../mapping';
 import { listMembers } from '../../members';
+import { roleOptions } from '../../roles';
 
 export const description: INodeProperties[] = [
 	returnAllField('member'),
@@ -31,12 +32,12 @@ export const description: INodeProperties[] = [
 				description: 'Only members whose name or email contains this text, e.g. "ada" or "@example.com"; a phone number is matched exactly',
 			},
 			{
-				displayName: 'Role ID',
+				displayName: 'Role Name or ID',
 				name: 'roleId',
-				type: 'number',
+				type: 'options',
 				default: 0,
-				typeOptions: { minValue: 1 },
-				description: 'Only members with this role: a Flashduty role ID, a whole number such as 6',
+				typeOptions: { loadOptionsMethod: 'getRoles' },
+				description: 'Only members with this role (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 		],
 	},
@@ -72,19 +73,37 @@ export const description: INodeProperties[] = [
 	outputFieldsField('member', ['getAll']),
 ];
 
+/** The choice that sets no filter: 0, the default (Flashduty's server reads a zero role_id as none: Go's zero value). */
+const ANY_ROLE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };
+
+/** The Role filter's `methods.loadOptions` (the Flashduty node and its trigger): "Any", then the roles by name. */
+export const roleLoadOptions = {
+	async getRoles(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return [ANY_ROLE, ...(await roleOptions(this))];
+	},
+};
+
+/**
+ * Filters > Role: the dropdown's role ID, or an expression's (a whole number, or one as text); 0
+ * or empty is no filter. Anything else fails the item rather than being ignored.
+ */
+export function filterRoleId(ctx: IExecuteFunctions | IPollFunctions, filters: IDataObject, itemIndex?: number): number | undefined {
+	const roleId = text(filters.roleId);
+	if (roleId === undefined || roleId === '0') return undefined;
+	const id = idNumber(roleId);
+	if (id === undefined) {
+		throw inputError(ctx.getNode(), `The role ID "${roleId}" is not a whole number`, itemIndex, 'Choose the role from Filters > Role, or give a Flashduty role ID such as 6 with an expression.');
+	}
+	return id;
+}
+
 /** The /member/list body of Get Many (MemberListRequest: query, role_id, orderby, asc; docs/vendors/flashduty.md#endpoints-used). */
 function listBody(ctx: IExecuteFunctions, filters: IDataObject, options: IDataObject, itemIndex: number): IDataObject {
 	const body: IDataObject = {};
 	const query = text(filters.query);
 	if (query) body.query = query;
-	const roleId = text(filters.roleId);
-	if (roleId !== undefined) {
-		const id = idNumber(roleId);
-		if (id === undefined) {
-			throw inputError(ctx.getNode(), `The role ID "${roleId}" is not a whole number`, itemIndex, 'Set Filters > Role ID to a Flashduty role ID, e.g. 6.');
-		}
-		body.role_id = id;
-	}
+	const roleId = filterRoleId(ctx, filters, itemIndex);
+	if (roleId !== undefined) body.role_id = roleId;
 	const orderby = text(options.orderBy);
 	if (orderby) body.orderby = orderby;
 	if (typeof options.ascending === 'boolean') body.asc = options.ascending;

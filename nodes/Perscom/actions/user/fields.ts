@@ -1,6 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import { showFor } from '../../../shared/descriptions/common';
+import { VendorClient } from '../../../shared/engine/request';
+import { perscomApi } from '../../api';
+import { listRoster, rosterOptions, type RosterKind } from '../../lookups';
+import { PERSCOM_MAPPER_FIELDS } from '../../mapping';
 
 /** The relations GET/search /{version}/users can include (the spec's `include` enum: docs/vendors/perscom.md#endpoints-used). */
 const INCLUDES = [
@@ -58,14 +62,69 @@ export function readIncludeOption(ctx: IExecuteFunctions, itemIndex = 0): string
 	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-const idFilter = (displayName: string, name: string, what: string): INodeProperties => ({
+/** The choice that sets no filter: 0, the default, as the number field these filters were before. */
+export const ANY_CHOICE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };
+
+/** What n8n asks of a dropdown loaded from the API (its lint rule for dynamic options). */
+const CHOOSE_OR_EXPRESSION = 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>';
+
+/**
+ * A filter on a roster record (rank, unit...): a dropdown of PERSCOM's records loaded from the API
+ * (`loadOptionsMethod`), whose values are the numeric IDs, so a saved number (0 = any) or an
+ * expression giving an ID keeps working.
+ */
+const idFilter = (displayName: string, name: string, what: string, method: string): INodeProperties => ({
 	displayName,
 	name,
-	type: 'number',
+	type: 'options',
+	// 0 is the "Any" choice every roster method lists first (the rule cannot see `method` through the variable).
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
 	default: 0,
-	typeOptions: { minValue: 0 },
-	description: `Only users with this ${what} ID (0 = any)`,
+	typeOptions: { loadOptionsMethod: method },
+	description: ['Only users with this', what, '(Any: no filter).', CHOOSE_OR_EXPRESSION].join(' '),
 });
+
+/** The dropdowns' `methods.loadOptions` of the nodes showing these filters: "Any", then the records by name. */
+export const rosterLoadOptions: Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>> = Object.fromEntries(
+	(
+		[
+			['getRanks', 'rank'],
+			['getUnits', 'unit'],
+			['getPositions', 'position'],
+			['getSpecialties', 'specialty'],
+			['getStatuses', 'status'],
+		] as Array<[string, RosterKind]>
+	).map(([method, kind]) => [
+		method,
+		async function (this: ILoadOptionsFunctions) {
+			return [ANY_CHOICE, ...(await rosterOptions(this, kind))];
+		},
+	]),
+);
+
+/** The mapper's ID fields and the roster list each names. */
+const MAPPER_ROSTER: Record<string, RosterKind> = { rank_id: 'rank', unit_id: 'unit', position_id: 'position', specialty_id: 'specialty', status_id: 'status' };
+
+/**
+ * Map Each Field Manually's fields: the rank, unit, position, specialty and status IDs become
+ * dropdowns of PERSCOM's records (values the numeric IDs; an expression still gives any ID). A list
+ * that cannot be read leaves its field a plain number: the mapper never fails for a dropdown.
+ */
+export async function perscomMapperFields(ctx: ILoadOptionsFunctions): Promise<ResourceMapperField[]> {
+	let client: VendorClient;
+	try {
+		client = await VendorClient.create(ctx, perscomApi);
+	} catch {
+		return PERSCOM_MAPPER_FIELDS;
+	}
+	const kinds = [...new Set(Object.values(MAPPER_ROSTER))];
+	const lists = await Promise.all(kinds.map(async (kind) => [kind, await listRoster(client, kind).catch(() => undefined)] as const));
+	const choices = new Map(lists);
+	return PERSCOM_MAPPER_FIELDS.map((field) => {
+		const options = MAPPER_ROSTER[field.id] ? choices.get(MAPPER_ROSTER[field.id]) : undefined;
+		return options ? { ...field, type: 'options', options } : field;
+	});
+}
 
 /** Filters: Get Many's filters (what it lists), Mirror's (which users it manages); turned into a search body by search.ts `listSearch`. */
 export function userFilters(operations: string[], description: string): INodeProperties {
@@ -107,8 +166,8 @@ export function userFilters(operations: string[], description: string): INodePro
 			default: '',
 			description: 'Only users whose name contains this text',
 		},
-		idFilter('Position ID', 'positionId', 'position'),
-		idFilter('Rank ID', 'rankId', 'rank'),
+		idFilter('Position Name or ID', 'positionId', 'position', 'getPositions'),
+		idFilter('Rank Name or ID', 'rankId', 'rank', 'getRanks'),
 		{
 			displayName: 'Search',
 			name: 'search',
@@ -116,9 +175,9 @@ export function userFilters(operations: string[], description: string): INodePro
 			default: '',
 			description: 'Text PERSCOM searches for in its searchable user fields (name, email...)',
 		},
-		idFilter('Specialty ID', 'specialtyId', 'specialty'),
-		idFilter('Status ID', 'statusId', 'roster status'),
-		idFilter('Unit ID', 'unitId', 'unit'),
+		idFilter('Specialty Name or ID', 'specialtyId', 'specialty', 'getSpecialties'),
+		idFilter('Status Name or ID', 'statusId', 'roster status', 'getStatuses'),
+		idFilter('Unit Name or ID', 'unitId', 'unit', 'getUnits'),
 		{
 			displayName: 'Updated Since',
 			name: 'updatedSince',
