@@ -3,7 +3,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type INode } fr
 import { chunk, fanOut, sendBisectingRejects, sendInBatches, writeSettled, type Attempt } from '../../nodes/shared/engine/batch';
 import { inputError } from '../../nodes/shared/engine/errors';
 import type { VendorApi } from '../../nodes/shared/engine/vendor';
-import { keysToRead, readItemKeyLists, readItemKeys } from '../../nodes/shared/helpers/keys';
+import { keysToRead, readItemKeyLists, readItemKeys, itemFieldPath } from '../../nodes/shared/helpers/keys';
 import { forEachItem, writeOutputs, writeResults, type ItemResult } from '../../nodes/shared/helpers/output';
 import { readBatchSize, readItemPayloads } from '../../nodes/shared/helpers/parameters';
 import { batchGetOutputs, getOutputs, settleRead } from '../../nodes/shared/helpers/readOutputs';
@@ -13,8 +13,11 @@ const node: INode = { id: 'n1', name: 'Test', type: 'test', typeVersion: 1, posi
 
 /** A stand-in for n8n's execute context: per-item parameters and the Continue On Fail switch. */
 function fakeContext(parameters: Array<Record<string, unknown>>, continueOnFail = true): IExecuteFunctions {
+	// As n8n saves them: a parameter whose value differs between items is an expression.
+	const names = new Set(parameters.flatMap((p) => Object.keys(p)));
+	const saved = Object.fromEntries([...names].map((name) => [name, new Set(parameters.map((p) => JSON.stringify(p[name]))).size > 1 ? '={{ per item }}' : parameters[0]?.[name]]));
 	return {
-		getNode: () => node,
+		getNode: () => ({ ...node, parameters: saved }),
 		continueOnFail: () => continueOnFail,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const value = parameters[itemIndex]?.[name];
@@ -296,5 +299,16 @@ describe('read output builders', () => {
 			[{ item: 0 }, { source: 'flameup', id: '2', notFound: true }],
 			[{ item: 1 }, { error: '1 of 1 person IDs not found in Acme: 3 [item 1]', description: 'Check these IDs or emails, or set Options > If Not Found to "Output an Item" to carry on and mark them.' }],
 		]);
+	});
+});
+
+describe('itemFieldPath: which key expressions are read from the item itself', () => {
+	it('reads $json fields, dotted or quoted; leaves every other value to n8n', () => {
+		expect(itemFieldPath('={{ $json.id }}')).toEqual(['id']);
+		expect(itemFieldPath('={{$json["user id"]}}')).toEqual(['user id']);
+		expect(itemFieldPath("={{ $json.user['id'].value }}")).toEqual(['user', 'id', 'value']);
+		for (const other of ['={{ $json.id + 1 }}', '={{ ($json.id) }}', '={{ $json.id }} ', '={{ $("Node").item.json.id }}', '={{ $fromAI("id") }}', '7', 'ada@example.com', 7, undefined]) {
+			expect(itemFieldPath(other)).toBeUndefined();
+		}
 	});
 });

@@ -374,3 +374,30 @@ describe('PERSCOM node in the n8n engine', () => {
 		expect(Date.now() - started).toBeGreaterThan(900);
 	});
 });
+
+describe('PERSCOM Get: a key given as an item field is read from the item itself, with the same results as n8n\'s evaluation', () => {
+	test.each([
+		['={{ $json.key }}', '={{ ($json.key) }}'],
+		['={{ $json["user key"] }}', '={{ ($json["user key"]) }}'],
+		['={{ $json.user.key }}', '={{ ($json.user.key) }}'],
+	])('%s reads as %s does', async (fast, slow) => {
+		const [ada, grace] = sim.seedSample(samplePeople(0, 2));
+		const items = [
+			{ key: ada.id, 'user key': ada.email, user: { key: grace.id } },
+			{ key: String(grace.id), 'user key': grace.email.toUpperCase(), user: { key: ada.email } },
+			{ key: 999_999, 'user key': 'nobody@example.com', user: { key: 999_999 } },
+			{},
+			{ key: { id: 1 }, 'user key': [ada.email], user: { key: true } },
+		];
+		const outputs = async (id: string) => {
+			const result = await runWorkflow({ items, nodes: [perscom({ operation: 'get', id }, { continueOnFail: true })], credentials: credentials() });
+			expect(result.error).toBeUndefined();
+			return result.output.PERSCOM.map((o) => ({ json: { ...o.json, error: o.json.error === undefined ? undefined : String(o.json.error) } as IDataObject, pairedItem: o.pairedItem }));
+		};
+		const viaItem = await outputs(fast);
+		const viaN8n = await outputs(slow);
+		expect(viaItem.map((o) => [o.json.id, o.json.email, o.json.error])).toEqual(viaN8n.map((o) => [o.json.id, o.json.email, o.json.error]));
+		expect(viaItem.map((o) => o.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
+		expect(viaItem.filter((o) => !o.json.error)).toHaveLength(2);
+	});
+});

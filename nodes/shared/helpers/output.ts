@@ -5,6 +5,7 @@ import { SETTLE_ROUNDS } from '../engine/batch';
 import { itemSuffix, type ApiErrorContext } from '../engine/errors';
 import type { UnifiedPerson } from '../person/unified';
 import type { Changes } from './sync';
+import { perItemParameter } from './parameters';
 
 /** How one vendor turns its raw record into the unified person. */
 export type ToUnified<Raw extends IDataObject> = (raw: Raw) => UnifiedPerson;
@@ -113,12 +114,13 @@ export function writeResults<Raw extends IDataObject>(
 	dryRun = false,
 ): Map<number, ItemResult> {
 	const results = new Map<number, ItemResult>();
+	const simplify = perItemParameter(ctx, 'simplify', true);
 	for (const outcome of outcomes) {
 		if ('error' in outcome) {
 			results.set(outcome.index, { error: outcome.error });
 			continue;
 		}
-		results.set(outcome.index, { json: outcomeJson(ctx, outcome, toUnified, dryRun) });
+		results.set(outcome.index, { json: outcomeJson(ctx, outcome, toUnified, dryRun, simplify(outcome.index)) });
 	}
 	return results;
 }
@@ -129,8 +131,8 @@ export function outcomeJson<Raw extends IDataObject>(
 	outcome: { index: number; action: WriteAction; record: Raw; changes?: Changes; reason?: string },
 	toUnified: ToUnified<Raw>,
 	dryRun: boolean,
+	simplify = ctx.getNodeParameter('simplify', outcome.index, true) as boolean,
 ): IDataObject {
-	const simplify = ctx.getNodeParameter('simplify', outcome.index, true) as boolean;
 	const json: IDataObject = { ...shapeRecord(outcome.record, simplify, toUnified), action: outcome.action };
 	if (outcome.changes) json.changes = outcome.changes as IDataObject;
 	if (outcome.reason) json.reason = outcome.reason;

@@ -4,6 +4,7 @@ import { unique } from '../engine/batch';
 import { inputError } from '../engine/errors';
 import type { VendorApi } from '../engine/vendor';
 import { shownKey } from './keys';
+import { perItemParameter } from './parameters';
 import { errorForItem, errorItem, outputItem, shapeRecord, type ToUnified } from './output';
 
 /**
@@ -54,6 +55,7 @@ export function getOutputs<Raw extends IDataObject>(
 	options: ReadOutputOptions<Raw>,
 ): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
+	const simplify = perItemParameter(ctx, 'simplify', true);
 	for (let i = 0; i < keys.length; i++) {
 		const key = keys[i];
 		let error: Error;
@@ -63,7 +65,7 @@ export function getOutputs<Raw extends IDataObject>(
 			const failure = failureOf(read, key);
 			const record = 'found' in read ? read.found.get(key) : undefined;
 			if (!failure && record) {
-				out.push(outputItem(shapeRecord(record, ctx.getNodeParameter('simplify', i, true) as boolean, options.toUnified), i));
+				out.push(outputItem(shapeRecord(record, simplify(i), options.toUnified), i));
 				continue;
 			}
 			notFound = !failure;
@@ -89,6 +91,7 @@ export function batchGetOutputs<Raw extends IDataObject>(
 ): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
 	const vendor = options.api.displayName;
+	const simplifyOf = perItemParameter(ctx, 'simplify', true);
 	for (let i = 0; i < keyLists.length; i++) {
 		const keys = keyLists[i];
 		const fail = (error: Error, extra: IDataObject = {}) => {
@@ -103,7 +106,7 @@ export function batchGetOutputs<Raw extends IDataObject>(
 			fail(errorForItem(ctx, read.error, i));
 			continue;
 		}
-		const simplify = ctx.getNodeParameter('simplify', i, true) as boolean;
+		const simplify = simplifyOf(i);
 		const missing: string[] = [];
 		for (const key of unique(keys)) {
 			const failure = read.failed?.get(key);
