@@ -33,6 +33,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 import { PERSCOM_MAPPER_FIELDS } from '../nodes/Perscom/mapping';
+import { fromAI } from '../nodes/shared/descriptions/common';
 import { CREDENTIAL_REFS, labCredentials, loadTemplates, startLab, type Lab } from './lab';
 import * as runtime from './runtime';
 
@@ -160,7 +161,14 @@ function agentWorkflow() {
 			parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, options: {} },
 			credentials: { openAiApi: OPENAI_CREDENTIAL },
 		},
-		tool('a5', 'Flameup: Create Person', 'flameup', [480, 240], { resource: 'person', operation: 'create' }),
+		tool('a5', 'Flameup: Create Person', 'flameup', [480, 240], {
+			resource: 'person',
+			operation: 'create',
+			// "let the model define" these, as the editor writes it
+			userId: fromAI('User ID', 'Your own ID for the person, e.g. user-123'),
+			email: fromAI('Email', 'The email address of the person'),
+			additionalFields: { firstName: fromAI('First Name', 'The first name'), lastName: fromAI('Last Name', 'The last name') },
+		}),
 		tool('a6', 'PERSCOM: Get User', 'perscom', [640, 240], { resource: 'user', operation: 'get' }),
 		tool('a7', 'Flashduty: Get Member', 'flashduty', [800, 240], { resource: 'member', operation: 'get' }),
 		tool('a8', 'Flxpoint: Get Many Users', 'flxpoint', [960, 240], { resource: 'user', operation: 'getAll' }),
@@ -301,7 +309,7 @@ const STEPS: Step[] = [
 			run: async (s) => {
 				await openWorkflow(s, SHOWCASE_ID);
 				const creator = await searchNodes(s, vendor.name);
-				const item = creator.locator('[data-test-id="node-creator-node-item"]').filter({ hasText: new RegExp(`^\\s*${vendor.name}(?!\\s*Trigger)`) }).first();
+				const item = creator.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: new RegExp(`^\\s*${vendor.name}\\s*$`) }).first();
 				await item.click();
 				await creator.locator('[data-test-id="node-creator-action-item"]').first().waitFor({ timeout: 20000 });
 				await sleep(800);
@@ -363,9 +371,9 @@ const STEPS: Step[] = [
 			const ndv = s.page.locator('[data-test-id="ndv"]').first();
 			const filters = ndv.locator('[data-test-id="parameter-item"]').filter({ hasText: /^\s*Filters/ }).first();
 			await filters.scrollIntoViewIfNeeded();
-			for (const label of [/^Rank/, /^Unit/]) {
-				const add = ndv.locator('[data-test-id="collection-parameter-add"], [data-test-id="collection-parameter-add-dropdown"]').last();
-				await add.click();
+			for (const label of [/^\s*Rank/, /^\s*Unit/]) {
+				// Filters is the first collection of Get Many (Options the second)
+				await ndv.locator('[data-test-id="collection-parameter-add-dropdown"], [data-test-id="collection-parameter-add"]').first().click();
 				await sleep(400);
 				const option = dropdownOption(s.page, label);
 				await option.waitFor({ timeout: 10000 });
