@@ -1,8 +1,11 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { writeFieldsMethod } from '../shared/helpers/mapper';
+import { WRITE_FIELDS_METHOD, writeFieldsMethod } from '../shared/helpers/mapper';
 import * as person from './actions/person';
 import { router } from './actions/router';
+import { CREATE_FIELDS, CREATE_FIELDS_METHOD, UPDATE_FIELDS, UPDATE_FIELDS_METHOD } from './actions/person/fields';
+import { customTraitFields } from './customTraitFields';
+import { searchPeople } from './listSearch';
 import { FLAMEUP_MAPPER_FIELDS } from './mapping';
 
 export class Flameup implements INodeType {
@@ -11,7 +14,8 @@ export class Flameup implements INodeType {
 		name: 'flameup',
 		icon: { light: 'file:flameup.svg', dark: 'file:flameup.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Read, create and update people in Flameup (customer engagement). No Delete or Mirror: Flameup documents no endpoint that deletes a person.',
 		defaults: { name: 'Flameup' },
@@ -32,7 +36,14 @@ export class Flameup implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(FLAMEUP_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: {
+			...writeFieldsMethod(FLAMEUP_MAPPER_FIELDS, WRITE_FIELDS_METHOD, customTraitFields),
+			...writeFieldsMethod(CREATE_FIELDS, CREATE_FIELDS_METHOD, customTraitFields),
+			...writeFieldsMethod(UPDATE_FIELDS, UPDATE_FIELDS_METHOD, customTraitFields),
+		},
+		listSearch: { searchPeople },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -98,6 +98,18 @@ export function standardTraits(person: PersonInput): IDataObject {
 	});
 }
 
+/** The prefix of a custom trait's field in the mapper: `trait:plan` is the trait `plan` (no dot: n8n reads dots in parameter paths). */
+export const TRAIT_PREFIX = 'trait:';
+
+/** The custom traits a mapped item sets one by one (`trait:<name>` fields), as a traits object. */
+export function traitsFromFields(json: IDataObject): IDataObject {
+	return Object.fromEntries(
+		Object.entries(json)
+			.filter(([key]) => key.startsWith(TRAIT_PREFIX) && key.length > TRAIT_PREFIX.length)
+			.map(([key, value]) => [key.slice(TRAIT_PREFIX.length), value]),
+	);
+}
+
 /**
  * An input item → one entry of POST /people/batch. Custom traits come from `traits` (or a raw
  * record's `attributes`); Flameup matches the person by `userId` (external ID), else email, so an
@@ -120,7 +132,7 @@ export function toFlameupPayload(node: INode, json: IDataObject, itemIndex: numb
 	}
 	const payload: FlameupPersonPayload = {
 		userId,
-		traits: { ...objectField(json.attributes), ...objectField(json.traits), ...standardTraits(person) },
+		traits: { ...objectField(json.attributes), ...objectField(json.traits), ...traitsFromFields(json), ...standardTraits(person) },
 	};
 	if (person.email) payload.email = person.email;
 	return payload;

@@ -12,7 +12,6 @@ import { isPersonAnswer, personFromBody, type FlameupPerson, type FlameupPersonP
 /** Flameup's people API calls (docs/vendors/flameup.md): get, read by keys, list, batch upsert, create, update. */
 
 /** How many single reads may wait on the throttle at once (Flameup has no batch read). */
-const READ_CONCURRENCY = 4;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,7 +72,7 @@ export async function getPerson(client: VendorClient, key: string): Promise<Flam
  * has no batch read: single reads fan out through the key's throttle, each failing on its own.
  */
 export async function readPeopleByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlameupPerson>> {
-	return await readEach(keys, READ_CONCURRENCY, async (key) => await getPerson(client, key));
+	return await readEach(keys, client.maxInFlight, async (key) => await getPerson(client, key));
 }
 
 /**
@@ -95,20 +94,29 @@ export async function listPeople(
 		limit: options.limit,
 		idOf: personId,
 		incomplete: incompleteList(client, action, options.itemIndex),
+		concurrency: client.maxInFlight,
 		fetchPage: async ({ offset, pageSize }) => {
-			const body = await client.request<{ people: FlameupPerson[]; total: number }>({
-				method: 'GET',
-				path: peoplePath(client.credentials),
-				qs: { ...options.filters, limit: pageSize, offset },
-				itemIndex: options.itemIndex,
-				action,
-				expect: PAGE,
-			});
-			total = body.total;
-			return { items: body.people, total: body.total };
+			const page = await listPeoplePage(client, { filters: options.filters, offset, limit: pageSize, itemIndex: options.itemIndex, action });
+			total = page.total;
+			return { items: page.people, total: page.total };
 		},
 	});
 	return { people: items, mayBeMissing, total };
+}
+
+/** One page of GET /people: `limit` people from `offset`, with `filters` as query parameters, and the `total` Flameup reports. */
+export async function listPeoplePage(
+	client: VendorClient,
+	options: { filters: IDataObject; offset: number; limit: number; itemIndex?: number; action: string },
+): Promise<{ people: FlameupPerson[]; total: number }> {
+	return await client.request<{ people: FlameupPerson[]; total: number }>({
+		method: 'GET',
+		path: peoplePath(client.credentials),
+		qs: { ...options.filters, limit: options.limit, offset: options.offset },
+		itemIndex: options.itemIndex,
+		action: options.action,
+		expect: PAGE,
+	});
 }
 
 /** What POST /people/batch answers: the people written and how many were created or updated. */

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as member from './actions/member';
 import { router } from './actions/router';
+import { searchMembers } from './listSearch';
 import { FLASHDUTY_MAPPER_FIELDS } from './mapping';
 
 export class Flashduty implements INodeType {
@@ -32,7 +33,10 @@ export class Flashduty implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: writeFieldsMethod(FLASHDUTY_MAPPER_FIELDS),
+		listSearch: { searchMembers },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

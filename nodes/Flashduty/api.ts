@@ -1,3 +1,4 @@
+import type { IdMode } from '../shared/descriptions/common';
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { ApiResponse, VendorApi, VendorErrorInfo } from '../shared/engine/vendor';
 import { asRecord, headerValue, text } from '../shared/engine/values';
@@ -72,6 +73,14 @@ export const flashdutyApi: VendorApi = {
 			fix: `Flashduty IDs are whole numbers sent as JSON numbers, which this node sends exactly up to ${Number.MAX_SAFE_INTEGER}. Use the member's email instead.`,
 		};
 	},
+};
+
+/** By ID of Get and Delete: a member ID (member_id) is a whole number of up to 20 digits (docs/vendors/flashduty.md#quirks). */
+export const MEMBER_ID_MODE: IdMode = {
+	placeholder: 'e.g. 3790117293151',
+	hint: 'The member\'s ID (member_id): a whole number of up to 20 digits, the id in the results',
+	pattern: '\\s*[0-9]{1,20}\\s*',
+	errorMessage: 'Flashduty member IDs are whole numbers of up to 20 digits, e.g. 3790117293151',
 };
 
 /** A Flashduty uint64 ID as a JSON number, when JavaScript can carry it exactly; undefined otherwise. */

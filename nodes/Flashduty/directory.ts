@@ -5,7 +5,7 @@ import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS } from './api';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FlashdutyMember, MemberInput } from './mapping';
-import { findMemberByEmail, listMembers, listMembersPage, LOOKUP_CONCURRENCY, readPersonsById } from './members';
+import { findMemberByEmail, listMembers, listMembersPage, readPersonsById } from './members';
 
 /** Existing members, indexed the three ways Batch Upsert matches them. */
 export class MemberDirectory {
@@ -78,7 +78,7 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 		verify = changed || first.total === undefined;
 	}
 	if (!readAll || !directory.complete || verify) {
-		const found = await fanOut(unmatchedEmails(), LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
+		const found = await fanOut(unmatchedEmails(), client.maxInFlight, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
 	if (readAll && (!directory.complete || verify)) await findMembersById(client, directory, inputs);
@@ -97,8 +97,9 @@ async function findMembersById(client: VendorClient, directory: MemberDirectory,
 	const failure = firstFailure(persons);
 	if (failure) throw failure;
 	const emails = unique([...persons.found.values()].filter((p) => p.as !== 'account' && p.email).map((p) => (p.email as string).toLowerCase()));
-	const found = await fanOut(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email));
-	for (const member of found.values()) if (member && ids.includes(member.member_id)) directory.add(member);
+	const found = await fanOut(emails, client.maxInFlight, async (email) => await findMemberByEmail(client, email));
+	const asked = new Set(ids);
+	for (const member of found.values()) if (member && asked.has(member.member_id)) directory.add(member);
 }
 
 /**

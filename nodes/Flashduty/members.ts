@@ -13,7 +13,6 @@ import { withStringIds, type FlashdutyMember, type FlashdutyPerson, type Flashdu
 /** Flashduty's member API calls (docs/vendors/flashduty.md): list, find, read by ID, update, roles, invite, delete. */
 
 /** How many single look-ups (one per email) may wait on the throttle at once. */
-export const LOOKUP_CONCURRENCY = 5;
 
 interface ListBody {
 	p?: number;
@@ -59,6 +58,7 @@ export async function listMembers(
 		reachableItems: FLASHDUTY_REACHABLE_ITEMS,
 		idOf: (member) => member.member_id,
 		incomplete: incompleteList(client, options.action, options.itemIndex),
+		concurrency: client.maxInFlight,
 		fetchPage: async ({ page, pageSize, reread }) =>
 			page === 1 && options.firstPage && !reread
 				? options.firstPage
@@ -103,7 +103,7 @@ export async function readPersonsById(client: VendorClient, ids: string[]): Prom
 			if (part.includes(person.person_id)) found.set(person.person_id, person);
 		}
 		return found;
-	});
+	}, client.maxInFlight);
 }
 
 /**
@@ -113,7 +113,7 @@ export async function readPersonsById(client: VendorClient, ids: string[]): Prom
 export async function readMembersByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlashdutyRecord>> {
 	const read: KeyedRead<FlashdutyRecord> = await readPersonsById(client, keys.filter((k) => !isEmailKey(k)));
 	const emails = unique(keys.filter((k) => isEmailKey(k)));
-	return mergeRead(read, await readEach(emails, LOOKUP_CONCURRENCY, async (email) => await findMemberByEmail(client, email)));
+	return mergeRead(read, await readEach(emails, client.maxInFlight, async (email) => await findMemberByEmail(client, email)));
 }
 
 /**

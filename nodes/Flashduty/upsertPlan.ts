@@ -43,9 +43,6 @@ import { findMemberByEmail, inviteMembers, listMembersPage, updateMemberInfo, up
 export type MemberRecord = ItemPayload<MemberInput>;
 export type Outcome = WriteOutcome<FlashdutyMember>;
 
-/** How many member updates (one request each) may wait on the throttle at once. */
-export const UPDATE_CONCURRENCY = 5;
-
 /** Options of Batch Upsert, also Mirror's: Batch Size, Create Without Invitation, the sync options. */
 export const upsertOptionFields: INodeProperties[] = [
 	batchSizeOption(FLASHDUTY_MAX_INVITE, 'New members are invited in batches; existing ones are updated one request each.'),
@@ -246,7 +243,7 @@ async function updateMember(ctx: IExecuteFunctions, client: VendorClient, { reco
 export async function sendUpdates(ctx: IExecuteFunctions, client: VendorClient, updates: PlannedUpdate[]): Promise<Outcome[]> {
 	const sent = await fanOut(
 		updates.map((_, i) => String(i)),
-		UPDATE_CONCURRENCY,
+		client.maxInFlight,
 		async (i) => await updateMember(ctx, client, updates[Number(i)]),
 	);
 	return [...sent.values()];
@@ -298,10 +295,10 @@ export async function sendInvites(ctx: IExecuteFunctions, client: VendorClient, 
 					capRefusal = error;
 					return { record, error: dailyCapError(ctx.getNode(), record.index, Date.now(), error.message) };
 				},
-				isRefusedData,
+				{ concurrency: client.maxInFlight, splitWhen: isRefusedData },
 			),
 		reread: async (pending) => {
-			const found = await fanOut(pending.map((_, i) => String(i)), UPDATE_CONCURRENCY, async (i) => await findInvited(client, pending[Number(i)]));
+			const found = await fanOut(pending.map((_, i) => String(i)), client.maxInFlight, async (i) => await findInvited(client, pending[Number(i)]));
 			return new Map([...found].flatMap(([i, member]): Array<[MemberRecord, FlashdutyMember]> => (member ? [[pending[Number(i)], member]] : [])));
 		},
 		unsettled: (r, error) => mayBeStoredError(ctx.getNode(), error, r.index, `The member "${describeMember(r.payload)}"`, 'Look the member up with Get (by email) or in the Flashduty console'),

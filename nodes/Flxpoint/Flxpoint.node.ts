@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { router } from './actions/router';
 import * as user from './actions/user';
+import { searchUsers } from './listSearch';
 
 export class Flxpoint implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +30,8 @@ export class Flxpoint implements INodeType {
 			...user.description,
 		],
 	};
+
+	methods = { listSearch: { searchUsers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

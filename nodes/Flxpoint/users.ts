@@ -34,14 +34,28 @@ async function getUsers(client: VendorClient, field: 'ids' | 'emails', values: s
 export async function readUsersByKeys(client: VendorClient, keys: string[]): Promise<KeyedRead<FlxpointUser>> {
 	const idKeys = keys.filter((k) => !isEmailKey(k) && /^\d+$/.test(k));
 	const emailKeys = keys.filter(isEmailKey);
-	const byId = await readInChunks(unique(idKeys.map(canonicalId)), FLXPOINT_MAX_KEYS, async (ids) => {
-		const users = await getUsers(client, 'ids', ids);
-		return new Map(users.map((u) => [text(u.id) ?? '', u] as const).filter(([id]) => ids.includes(id)));
-	});
-	const byEmail = await readInChunks(unique(emailKeys.map((k) => k.toLowerCase())), FLXPOINT_MAX_KEYS, async (emails) => {
-		const users = await getUsers(client, 'emails', emails);
-		return new Map(users.map((u) => [text(u.email)?.toLowerCase() ?? '', u] as const).filter(([email]) => emails.includes(email)));
-	});
+	const [byId, byEmail] = await Promise.all([
+		readInChunks(
+			unique(idKeys.map(canonicalId)),
+			FLXPOINT_MAX_KEYS,
+			async (ids) => {
+				const asked = new Set(ids);
+				const users = await getUsers(client, 'ids', ids);
+				return new Map(users.map((u) => [text(u.id) ?? '', u] as const).filter(([id]) => asked.has(id)));
+			},
+			client.maxInFlight,
+		),
+		readInChunks(
+			unique(emailKeys.map((k) => k.toLowerCase())),
+			FLXPOINT_MAX_KEYS,
+			async (emails) => {
+				const asked = new Set(emails);
+				const users = await getUsers(client, 'emails', emails);
+				return new Map(users.map((u) => [text(u.email)?.toLowerCase() ?? '', u] as const).filter(([email]) => asked.has(email)));
+			},
+			client.maxInFlight,
+		),
+	]);
 	// Keys are matched as asked: "007" is user 7, an email in capitals the user found under its lower case.
 	const asked = emptyRead<FlxpointUser>();
 	const read = mergeRead(byId, byEmail);

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { writeFieldsMethod } from '../shared/helpers/mapper';
 import { router } from './actions/router';
 import * as user from './actions/user';
+import { searchUsers } from './listSearch';
 import { PERSCOM_MAPPER_FIELDS } from './mapping';
 
 export class Perscom implements INodeType {
@@ -32,7 +33,10 @@ export class Perscom implements INodeType {
 		],
 	};
 
-	methods = { resourceMapping: writeFieldsMethod(PERSCOM_MAPPER_FIELDS) };
+	methods = {
+		resourceMapping: writeFieldsMethod(PERSCOM_MAPPER_FIELDS),
+		listSearch: { searchUsers },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

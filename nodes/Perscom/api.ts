@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import type { IdMode } from '../shared/descriptions/common';
 import { baseUrl, commonErrorInfo } from '../shared/engine/errorShapes';
 import type { VendorApi } from '../shared/engine/vendor';
 import { text } from '../shared/engine/values';
@@ -48,6 +49,14 @@ export const perscomApi: VendorApi = {
 		isUserId(key) || isEmailKey(key)
 			? undefined
 			: { problem: `"${key}" is neither a PERSCOM user ID nor an email`, fix: 'PERSCOM user IDs are whole numbers (e.g. 42); or give the user\'s email address.' },
+};
+
+/** By ID of Get and Delete: a PERSCOM user ID is a whole number (the id in the results). */
+export const USER_ID_MODE: IdMode = {
+	placeholder: 'e.g. 42',
+	hint: 'The user\'s PERSCOM ID: a whole number, the id in the results',
+	pattern: '\\s*[0-9]+\\s*',
+	errorMessage: 'PERSCOM user IDs are whole numbers, e.g. 42',
 };
 
 /** Whether a key is a PERSCOM user ID (a positive integer). */

@@ -45,7 +45,7 @@ export async function deleteUsersSettled<R extends UserToDelete>(node: INode, cl
 					return batch.map((record) => (users.some((u) => String(u.id) === String(record.id)) ? { record, done: true } : { record, error: notFound(record) }));
 				},
 				(record, error) => ({ record, error }),
-				splitDelete,
+				{ concurrency: client.maxInFlight, splitWhen: splitDelete },
 			),
 		reread: async (pending) => {
 			const read = await readUsersByKeys(client, unique(pending.map((r) => String(r.id))));
@@ -77,5 +77,6 @@ export async function unapproveUsers(node: INode, client: VendorClient, users: P
 			});
 		},
 		(record, error) => ({ record, error }),
+		{ concurrency: client.maxInFlight },
 	);
 }

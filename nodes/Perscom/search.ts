@@ -16,7 +16,7 @@ export interface OrionSort extends IDataObject {
 export interface OrionSearch extends IDataObject {
 	filters?: OrionFilter[];
 	sort?: OrionSort[];
-	search?: { value: string };
+	search?: { value: string; case_sensitive?: boolean };
 }
 
 /**

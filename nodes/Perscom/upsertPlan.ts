@@ -152,6 +152,7 @@ async function sendUpdates(node: INode, client: VendorClient, toUpdate: Update[]
 			});
 		},
 		(record, error) => ({ index: record.index, error }),
+		{ concurrency: client.maxInFlight },
 	);
 }
 
@@ -174,6 +175,7 @@ async function sendCreates(node: INode, client: VendorClient, toCreate: UserReco
 					});
 				},
 				(record, error) => ({ record, error }),
+				{ concurrency: client.maxInFlight },
 			),
 		reread: async (pending) => {
 			const found = await findUsersByEmail(client, pending.map((r) => r.payload.email));

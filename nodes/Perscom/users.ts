@@ -74,6 +74,7 @@ export async function listUsers(
 		limit: options.limit,
 		idOf: (user) => String(user.id),
 		incomplete: incompleteList(client, options.action, options.itemIndex),
+		concurrency: client.maxInFlight,
 		fetchPage: async ({ page, pageSize }) => {
 			const qs = { ...includeQs(options.include), page, limit: pageSize };
 			const common = { qs, itemIndex: options.itemIndex, action: options.action, expect: PAGE };
@@ -84,6 +85,34 @@ export async function listUsers(
 		},
 	});
 	return { users: items, mayBeMissing };
+}
+
+/**
+ * One page of users (`page` of `limit`): GET /{version}/users, or with `text` POST
+ * /{version}/users/search `{search: {value}}`, Orion's search of the searchable fields (name and
+ * email among them: docs/vendors/perscom.md#quirks). A server without the search route (404/405)
+ * gets the GET page, filtered here on name and email.
+ */
+export async function listUsersPage(client: VendorClient, options: { text?: string; page: number; limit: number; action: string }): Promise<PageResult<PerscomUser>> {
+	const { text, action } = options;
+	const qs = { page: options.page, limit: options.limit };
+	const plain = async () => toPageResult(await client.request<OrionPage>({ method: 'GET', path: usersPath(), qs, action, expect: PAGE }));
+	if (!text) return await plain();
+	let failure: unknown;
+	try {
+		// Orion's search is case-sensitive unless told otherwise (docs/vendors/perscom.md#quirks).
+		const search: OrionSearch = { search: { value: text, case_sensitive: false } };
+		return toPageResult(await client.request<OrionPage>({ method: 'POST', path: usersPath('/search'), body: search, qs, idempotent: true, action, expect: PAGE }));
+	} catch (error) {
+		failure = error;
+	}
+	const { status } = errorContext(failure);
+	// Errors from client.request are already NodeApiErrors naming what failed and the fix.
+	if (status !== 404 && status !== 405) throw failure;
+	const page = await plain();
+	const needle = text.toLowerCase();
+	const items = page.items.filter((user) => [user.name, user.email].some((field) => typeof field === 'string' && field.toLowerCase().includes(needle)));
+	return { items, hasMore: page.hasMore };
 }
 
 /** GET /{version}/users/{id}; undefined when PERSCOM has no such user. */
@@ -124,14 +153,11 @@ async function readBySearch(
 		withoutSearch.add(client);
 		// Not a "not found" for the keys, and not a reason to split: they are read another way below.
 		throw noSearchRoute;
-	});
+	}, client.maxInFlight);
 	const unsearched = [...read.failed].filter(([, error]) => error === noSearchRoute).map(([key]) => key);
 	for (const key of unsearched) read.failed.delete(key);
 	return unsearched.length > 0 ? mergeRead(read, await fallback(unsearched)) : read;
 }
-
-/** How many single reads may wait on the throttle at once when the search route is missing. */
-const READ_CONCURRENCY = 4;
 
 /**
  * Users by lower-cased email, with the emails whose read failed apart, through `email in [...]`
@@ -139,8 +165,10 @@ const READ_CONCURRENCY = 4;
  */
 export async function readUsersByEmail(client: VendorClient, emails: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
 	const wanted = unique(emails.map((e) => e.toLowerCase()));
-	const byEmail = (users: PerscomUser[], part: string[]) =>
-		new Map(users.filter((u) => typeof u.email === 'string' && part.includes(u.email.toLowerCase())).map((u) => [(u.email as string).toLowerCase(), u] as const));
+	const byEmail = (users: PerscomUser[], part: string[]) => {
+		const asked = new Set(part);
+		return new Map(users.filter((u) => typeof u.email === 'string' && asked.has(u.email.toLowerCase())).map((u) => [(u.email as string).toLowerCase(), u] as const));
+	};
 	return await readBySearch(
 		client,
 		wanted,
@@ -182,7 +210,7 @@ export async function findUsersByEmail(client: VendorClient, emails: string[], i
 export async function readUsersByKeys(client: VendorClient, keys: string[], include: string[] = []): Promise<KeyedRead<PerscomUser>> {
 	const ids = unique(keys.filter(isUserId));
 	const emails = unique(keys.filter(isEmailKey).map((k) => k.toLowerCase()));
-	const one = async (rest: string[]) => await readEach(rest, READ_CONCURRENCY, async (id) => await getUser(client, id, include));
+	const one = async (rest: string[]) => await readEach(rest, client.maxInFlight, async (id) => await getUser(client, id, include));
 	const read =
 		ids.length === 1 && emails.length === 0
 			? await one(ids)
@@ -192,7 +220,8 @@ export async function readUsersByKeys(client: VendorClient, keys: string[], incl
 					async (part) => {
 						const search: OrionSearch = { filters: [{ field: 'id', operator: 'in', value: part.map(Number) }] };
 						const { users } = await listUsers(client, { search, include, action: `look up ${part.length} users by ID` });
-						return new Map(users.filter((u) => part.includes(String(u.id))).map((u) => [String(u.id), u] as const));
+						const asked = new Set(part);
+						return new Map(users.filter((u) => asked.has(String(u.id))).map((u) => [String(u.id), u] as const));
 					},
 					one,
 				);

@@ -11,7 +11,6 @@
  */
 import { CREDENTIAL_REFS, labCredentials, startLab, type Lab } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
-import { fromAI } from '../../nodes/shared/descriptions/common';
 import { messageText, startModelServer, type ChatRequest, type ChatTool, type JsonSchema, type ModelServer, type Turn } from './modelServer';
 
 jest.setTimeout(10 * 60_000);
@@ -41,7 +40,7 @@ function script(request: ChatRequest): Turn {
 	const results = toolMessages(request);
 	if (results.length === 0) {
 		const create = toolBy(request, /Create one person in Flameup/);
-		return { toolCalls: [{ name: create.function.name, arguments: { User_ID: NEW_PERSON.userId, Email: NEW_PERSON.email, First_Name: NEW_PERSON.firstName, Last_Name: NEW_PERSON.lastName } }] };
+		return { toolCalls: [{ name: create.function.name, arguments: { External_ID: NEW_PERSON.userId, Email: NEW_PERSON.email, First_Name: NEW_PERSON.firstName, Last_Name: NEW_PERSON.lastName } }] };
 	}
 	if (results.length === 1) {
 		const get = toolBy(request, /Get one user of PERSCOM/);
@@ -54,7 +53,6 @@ function script(request: ChatRequest): Turn {
 
 function workflow() {
 	const at = (x: number, y: number): [number, number] => [x, y];
-	const describe = (name: string, text: string) => fromAI(name, text);
 	return {
 		id: WORKFLOW_ID,
 		name: 'People Sync tools for the AI Agent (e2e)',
@@ -94,19 +92,13 @@ function workflow() {
 				credentials: { openAiApi: OPENAI_CREDENTIAL },
 			},
 			{
-				// a write: the keys the model fills are set as n8n's editor sets them ("let the model define")
+				// a write with the tool's defaults only (version 1.1): the person's fields are asked of the model
 				id: 'n5',
 				name: 'Flameup Create Person',
 				type: 'n8n-nodes-people-sync.flameupTool',
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: at(450, 200),
-				parameters: {
-					resource: 'person',
-					operation: 'create',
-					userId: describe('User ID', 'Your own ID for the person, e.g. user-123'),
-					email: describe('Email', 'The email address of the person'),
-					additionalFields: { firstName: describe('First Name', 'The first name'), lastName: describe('Last Name', 'The last name') },
-				},
+				parameters: { resource: 'person', operation: 'create' },
 				credentials: { flameupApi: CREDENTIAL_REFS.flameupApi },
 			},
 			{
@@ -198,7 +190,9 @@ test('the AI Agent in real n8n calls the People Sync tools: a Flameup write and 
 		expect({ tool: tool.function.name, count: params.length > 0 }).toEqual({ tool: tool.function.name, count: true });
 		for (const p of params) expect({ tool: tool.function.name, parameter: p.path, description: (p.schema.description ?? '').trim().length > 0 }).toEqual({ tool: tool.function.name, parameter: p.path, description: true });
 	}
-	expect(Object.keys(create.function.parameters?.properties ?? {}).sort()).toEqual(['Email', 'First_Name', 'Last_Name', 'User_ID']);
+	// Create's fields, each optional: the model sends what it knows.
+	expect(Object.keys(create.function.parameters?.properties ?? {}).sort()).toEqual(['Avatar_URL', 'Email', 'External_ID', 'First_Name', 'Last_Name', 'Locale', 'Phone', 'Timezone']);
+	expect(create.function.parameters?.required ?? []).toEqual([]);
 
 	// The write reached Flameup.
 	expect(lab.flameup.byEmail(NEW_PERSON.email)).toMatchObject({ email: NEW_PERSON.email, first_name: NEW_PERSON.firstName, last_name: NEW_PERSON.lastName });

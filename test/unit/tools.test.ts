@@ -17,7 +17,9 @@ import {
 	extractFromAICalls,
 	NodeConnectionTypes,
 	NodeHelpers,
+	traverseNodeParameters,
 	type INode,
+	type INodeParameterResourceLocator,
 	type INodeParameters,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -91,9 +93,9 @@ function toToolVersion(description: INodeTypeDescription): INodeTypeDescription 
 }
 
 /** The node as a workflow holds it: parameters with their defaults, as n8n's Workflow fills them. */
-function nodeWith(type: INodeTypeDescription, parameters: INodeParameters): INode {
-	const filled = NodeHelpers.getNodeParameters(type.properties, parameters, true, false, { typeVersion: 1 }, type) ?? {};
-	return { id: '1', name: type.displayName, type: `n8n-nodes-people-sync.${type.name}`, typeVersion: 1, position: [0, 0], parameters: filled };
+function nodeWith(type: INodeTypeDescription, parameters: INodeParameters, typeVersion = 1): INode {
+	const filled = NodeHelpers.getNodeParameters(type.properties, parameters, true, false, { typeVersion }, type) ?? {};
+	return { id: '1', name: type.displayName, type: `n8n-nodes-people-sync.${type.name}`, typeVersion, position: [0, 0], parameters: filled };
 }
 
 function shown(type: INodeTypeDescription, node: INode): INodeProperties[] {
@@ -164,15 +166,37 @@ describe.each(CASES)('$node as an AI tool', (c) => {
 	});
 
 	test('the keys are asked of the model ($fromAI with a description), in the tool only', () => {
-		for (const [operation, name] of [
-			['get', 'id'],
-			['batchGet', 'ids'],
-		]) {
-			const toolValue = String(nodeWith(tool, { resource: c.resource, operation }).parameters[name]);
+		// Batch Get's `ids` is plain text; Get's `id` is a resource locator, By ID in the tool (as n8n's
+		// editor writes "Defined automatically by the model"), From List in the node.
+		const batchGet = String(nodeWith(tool, { resource: c.resource, operation: 'batchGet' }).parameters.ids);
+		expect(nodeWith(node, { resource: c.resource, operation: 'batchGet' }).parameters.ids).toBe('');
+		const get = nodeWith(tool, { resource: c.resource, operation: 'get' }).parameters;
+		expect(get.id).toEqual({ __rl: true, mode: 'id', value: expect.any(String) });
+		expect(nodeWith(node, { resource: c.resource, operation: 'get' }).parameters.id).toEqual({ __rl: true, mode: 'list', value: '' });
+		for (const toolValue of [batchGet, String((get.id as INodeParameterResourceLocator).value)]) {
 			const calls = extractFromAICalls(toolValue);
 			expect(calls).toHaveLength(1);
 			expect(calls[0].description).toMatch(c.idWords);
-			expect(nodeWith(node, { resource: c.resource, operation }).parameters[name]).toBe('');
+		}
+		// n8n builds the tool's schema from every $fromAI() in the parameters, objects included.
+		const found: ReturnType<typeof extractFromAICalls> = [];
+		traverseNodeParameters(get, found);
+		expect(found.map((call) => call.key)).toEqual([expect.stringMatching(/_ID/)]);
+	});
+
+	test('Get (and Delete) take the record From List, By ID or By Email, with a list search the node has', async () => {
+		const methods = (await nodeType(c)).methods?.listSearch ?? {};
+		for (const operation of toolOperations.filter((o) => ['get', 'delete'].includes(o))) {
+			for (const type of [node, tool]) {
+				const id = shown(type, nodeWith(type, { resource: c.resource, operation })).find((p) => p.name === 'id');
+				expect(id).toMatchObject({ type: 'resourceLocator', required: true });
+				const modes = id?.modes ?? [];
+				expect(modes.map((m) => m.name).slice(0, 2)).toEqual(['list', 'id']);
+				expect(modes.some((m) => m.name === 'email')).toBe(!(c.node === 'perscom' && operation === 'delete'));
+				const method = modes[0].typeOptions?.searchListMethod;
+				expect(typeof methods[method ?? '']).toBe('function');
+				for (const mode of modes.filter((m) => m.type === 'string')) expect(mode.hint ?? mode.placeholder).toBeTruthy();
+			}
 		}
 	});
 
@@ -185,6 +209,46 @@ describe.each(CASES)('$node as an AI tool', (c) => {
 		// A saved node's own values stay as they were.
 		expect(nodeWith(node, { resource: c.resource, operation: 'getAll', limit: 7, simplify: false }).parameters).toMatchObject({ limit: 7, simplify: false });
 		expect(nodeWith(tool, { resource: c.resource, operation: 'getAll', limit: 3, simplify: false }).parameters).toMatchObject({ limit: 3, simplify: false });
+	});
+});
+
+describe('Flameup 1.1: Create and Update as tools', () => {
+	let node: INodeTypeDescription;
+	let tool: INodeTypeDescription;
+
+	beforeAll(async () => {
+		node = (await nodeType(CASES[0])).description;
+		tool = toToolVersion(node);
+	});
+
+	test('new nodes are version 1.1; the tool asks the model for each field, described for a model and optional', () => {
+		expect(node.version).toEqual([1, 1.1]);
+		expect(node.defaultVersion).toBe(1.1);
+		for (const [operation, fields] of [
+			['create', ['externalId', 'email', 'firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl']],
+			['update', ['firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl']],
+		] as const) {
+			const toolNode = nodeWith(tool, { resource: 'person', operation }, 1.1);
+			const columns = toolNode.parameters.columns as { mappingMode: string; value: Record<string, string> };
+			expect(columns.mappingMode).toBe('defineBelow');
+			expect(Object.keys(columns.value)).toEqual(fields);
+			for (const [field, value] of Object.entries(columns.value)) {
+				const [call] = extractFromAICalls(value);
+				// An empty default: the tool's schema does not require it.
+				expect([field, call.description, call.defaultValue]).toEqual([field, expect.stringMatching(/e\.g\. /), '']);
+			}
+			// Version 1's own fields are not shown on 1.1; the node (not the tool) starts with an empty mapper.
+			const names = shown(tool, toolNode).map((p) => p.name);
+			expect(names).not.toContain('additionalFields');
+			expect(names).not.toContain('updateFields');
+			expect(nodeWith(node, { resource: 'person', operation }, 1.1).parameters.columns).toEqual({ mappingMode: 'defineBelow', value: null });
+		}
+	});
+
+	test('a saved version-1 node shows its own fields, not the mapper', () => {
+		const names = shown(node, nodeWith(node, { resource: 'person', operation: 'create' })).map((p) => p.name);
+		expect(names).toEqual(expect.arrayContaining(['userId', 'email', 'additionalFields']));
+		expect(names).not.toContain('columns');
 	});
 });
 

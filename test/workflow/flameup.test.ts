@@ -1,8 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { samplePeople } from '../../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FLAMEUP_WORKSPACE, FlameupSimulator } from '../../simulators/flameup';
-import { everythingSaid, runWorkflow, type TestNode } from './harness';
+import { editorContext, everythingSaid, loadPackage, runWorkflow, type TestNode } from './harness';
 
 const sim = new FlameupSimulator();
 let credentials: Record<string, Record<string, string>>;
@@ -227,6 +227,115 @@ describe('Flameup: create and update', () => {
 		]);
 		expect(sim.byEmail('w1@example.com')).toMatchObject({ workspace_id: FLAMEUP_WORKSPACE, first_name: 'Wendy' });
 		expect(updated.output.Flameup[0].json).toMatchObject({ externalId: 'w-1', firstName: 'Wendy' });
+	});
+});
+
+describe('Flameup 1.1: Create and Update with the field mapper', () => {
+	const v11 = { typeVersion: 1.1 };
+
+	test('Create: the fields set (expressions per item), one POST each; Update: the traits set, merged', async () => {
+		const created = await runWorkflow({
+			items: [
+				{ ref: 'm-1', mail: 'Mapped@Example.com', first: 'Mia' },
+				{ ref: 'm-2', mail: 'other@example.com', first: 'Max' },
+			],
+			nodes: [
+				flameup(
+					{
+						operation: 'create',
+						columns: {
+							mappingMode: 'defineBelow',
+							value: { externalId: '={{ $json.ref }}', email: '={{ $json.mail }}', firstName: '={{ $json.first }}', traits: { plan: 'pro' } },
+						},
+					},
+					v11,
+				),
+			],
+			credentials,
+		});
+		expect(created.error).toBeUndefined();
+		expect(sim.requests.map((r) => r.body)).toEqual([
+			{ userId: 'm-1', email: 'mapped@example.com', traits: { plan: 'pro', first_name: 'Mia' } },
+			{ userId: 'm-2', email: 'other@example.com', traits: { plan: 'pro', first_name: 'Max' } },
+		]);
+		expect(created.output.Flameup.map((i) => [i.json.externalId, i.pairedItem])).toEqual([
+			['m-1', { item: 0 }],
+			['m-2', { item: 1 }],
+		]);
+
+		const updated = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'update', id: 'm-1', columns: { mappingMode: 'defineBelow', value: { lastName: 'Mapper', phone: '' } } }, v11)],
+			credentials,
+		});
+		expect(updated.error).toBeUndefined();
+		expect(sim.requests[2]).toMatchObject({ method: 'PUT', path: '/people/m-1', body: { traits: { last_name: 'Mapper' } } });
+		expect(sim.byEmail('mapped@example.com')).toMatchObject({ first_name: 'Mia', last_name: 'Mapper', attributes: { plan: 'pro' } });
+	});
+
+	test('Map Automatically: the item is the person, as in Create or Update Many (email names a person without an external ID)', async () => {
+		const result = await runWorkflow({
+			items: [{ email: 'auto@example.com', firstName: 'Auto', source: 'perscom', id: '7' }],
+			nodes: [flameup({ operation: 'create', columns: { mappingMode: 'autoMapInputData', value: null } }, v11)],
+			credentials,
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 'auto@example.com', email: 'auto@example.com', traits: { first_name: 'Auto' } });
+	});
+
+	test('nothing set: Create names the missing key, Update says to set a field; nothing is sent', async () => {
+		const create = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'create' }, v11)], credentials });
+		expect(create.error?.message).toMatch(/neither an externalId nor an email \[item 0\]/);
+		const update = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'update', id: 'x-1' }, v11)], credentials });
+		expect(update.error?.message).toMatch(/Nothing to update \[item 0\]/);
+		expect(update.error?.description).toMatch(/under Fields/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('the mapper offers the workspace\'s custom traits (learned from one page of people), and a mapped trait is written as a trait', async () => {
+		sim.seed([
+			{ external_id: 'a-1', email: 'a1@example.com', attributes: { plan: 'pro', seats: 3, beta: true } },
+			{ external_id: 'a-2', email: 'a2@example.com', attributes: { region: 'eu' } },
+		]);
+		sim.clearLog();
+		const type = (await loadPackage()).getNode('flameup').type as INodeType;
+		const ctx = await editorContext({ node: flameup({ operation: 'create' }, v11), credentials });
+		const fields = (await type.methods!.resourceMapping!.getCreateFields.call(ctx)).fields;
+		expect(fields.map((f) => [f.id, f.type])).toEqual(
+			expect.arrayContaining([
+				['externalId', 'string'],
+				['trait:beta', 'boolean'],
+				['trait:plan', 'string'],
+				['trait:region', 'string'],
+				['trait:seats', 'number'],
+			]),
+		);
+		expect(sim.requests).toHaveLength(1);
+		// A key that cannot be read: the standard fields are still offered.
+		const wrong = await editorContext({ node: flameup({ operation: 'create' }, v11), credentials: { flameupApi: { ...credentials.flameupApi, apiKey: 'ws_live_x.' + '0'.repeat(64) } } });
+		expect((await type.methods!.resourceMapping!.getUpdateFields.call(wrong)).fields.map((f) => f.id)).toEqual(['firstName', 'lastName', 'phone', 'timezone', 'locale', 'avatarUrl', 'traits']);
+
+		sim.clearLog();
+		const created = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'create', columns: { mappingMode: 'defineBelow', value: { externalId: 't-1', 'trait:plan': 'team', 'trait:seats': 5 } } }, v11)],
+			credentials,
+		});
+		expect(created.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 't-1', traits: { plan: 'team', seats: 5 } });
+		const updated = await runWorkflow({
+			items: [{}],
+			nodes: [flameup({ operation: 'update', id: 't-1', columns: { mappingMode: 'defineBelow', value: { 'trait:plan': 'enterprise' } } }, v11)],
+			credentials,
+		});
+		expect(updated.error).toBeUndefined();
+		expect(sim.requests[1].body).toEqual({ traits: { plan: 'enterprise' } });
+	});
+
+	test('a saved version-1 node keeps its own fields', async () => {
+		const created = await runWorkflow({ items: [{}], nodes: [flameup({ operation: 'create', userId: 'old-1', email: 'old@example.com' })], credentials });
+		expect(created.error).toBeUndefined();
+		expect(sim.requests[0].body).toEqual({ userId: 'old-1', email: 'old@example.com', traits: {} });
 	});
 });
 

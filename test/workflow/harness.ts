@@ -10,7 +10,7 @@ import path from 'node:path';
 // n8n-core writes its instance config under N8N_USER_FOLDER: keep it out of the home folder.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(os.tmpdir(), 'people-sync-n8n-'));
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -22,6 +22,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -171,6 +172,8 @@ export interface TestNode {
 	/** Credential type names this node uses. */
 	credentials?: string[];
 	continueOnFail?: boolean;
+	/** The node's version (default 1). */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -182,44 +185,11 @@ export interface RunResult {
 	status: string;
 }
 
-/**
- * Runs a linear workflow: an Items node with `items`, then `nodes` in order, each fed by the one before.
- */
-export async function runWorkflow(options: {
-	items: IDataObject[];
-	nodes: TestNode[];
-	credentials: Record<string, ICredentialDataDecryptedObject>;
-}): Promise<RunResult> {
-	const loader = await loadPackage();
-	await useMemoryStore();
-	const nodes: INode[] = [
-		{ id: 'items', name: 'Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items) } },
-		...options.nodes.map((n, i) => ({
-			id: `node-${i}`,
-			name: n.name,
-			type: n.type.includes('.') ? n.type : `${PACKAGE}.${n.type}`,
-			typeVersion: 1,
-			position: [200 * (i + 1), 0] as [number, number],
-			parameters: n.parameters as INode['parameters'],
-			credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
-			...(n.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-		})),
-	];
-	const connections: IConnections = {};
-	for (let i = 0; i < nodes.length - 1; i++) {
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
-	}
-	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
-
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', name: 'test', nodes, connections, active: false, settings: {} } as never);
-	let finished: (run: IRun) => void = () => undefined;
-	const done = new Promise<IRun>((resolve) => (finished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
-
-	const credentialsHelper = new TestCredentialsHelper(loader, options.credentials);
-	const additionalData = {
+/** What n8n's engine gets besides the workflow: the test credentials, placeholder URLs, no sub-workflows. */
+function testAdditionalData(loader: PackageDirectoryLoader, credentials: Record<string, ICredentialDataDecryptedObject>, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper(loader, credentials),
 		hooks,
-		credentialsHelper,
 		executionId: '1',
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -240,6 +210,64 @@ export async function runWorkflow(options: {
 			throw new Error('not used');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData; // The engine needs only these fields to run plain nodes.
+}
+
+/**
+ * The context n8n's editor gives a node's `methods` (load options, list search, resource mapping):
+ * n8n-core's own LoadOptionsContext for one of this package's nodes with `parameters`, its
+ * credential requests going to the test credentials.
+ */
+export async function editorContext(options: { node: TestNode; credentials: Record<string, ICredentialDataDecryptedObject> }): Promise<ILoadOptionsFunctions> {
+	const loader = await loadPackage();
+	const { node: n } = options;
+	const node: INode = {
+		id: 'editor',
+		name: n.name,
+		type: `${PACKAGE}.${n.type}`,
+		typeVersion: n.typeVersion ?? 1,
+		position: [0, 0],
+		parameters: n.parameters as INode['parameters'],
+		credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
+	};
+	const workflow = new Workflow({ id: 'editor', nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
+	return new LoadOptionsContext(workflow, node, testAdditionalData(loader, options.credentials), 'parameters');
+}
+
+/**
+ * Runs a linear workflow: an Items node with `items`, then `nodes` in order, each fed by the one before.
+ */
+export async function runWorkflow(options: {
+	items: IDataObject[];
+	nodes: TestNode[];
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}): Promise<RunResult> {
+	const loader = await loadPackage();
+	await useMemoryStore();
+	const nodes: INode[] = [
+		{ id: 'items', name: 'Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items) } },
+		...options.nodes.map((n, i) => ({
+			id: `node-${i}`,
+			name: n.name,
+			type: n.type.includes('.') ? n.type : `${PACKAGE}.${n.type}`,
+			typeVersion: n.typeVersion ?? 1,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: n.parameters as INode['parameters'],
+			credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `${c}-id`, name: c }])),
+			...(n.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		})),
+	];
+	const connections: IConnections = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+	}
+	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes: new TestNodeTypes(loader), settings: {} });
+
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	let finished: (run: IRun) => void = () => undefined;
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+	const additionalData = testAdditionalData(loader, options.credentials, hooks);
 
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },

@@ -1,4 +1,4 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyMode, NodeParameterValueType } from 'n8n-workflow';
 
 /** displayOptions showing a field for some operations of a resource. */
 export function showFor(resource: string, operations: string[]): IDisplayOptions {
@@ -26,15 +26,21 @@ const FROM_AI_MARKER = '/*n8n-auto-generated-fromAI-override*/';
  * so a tool dropped in with defaults asks the model for the ID (the editor shows it as "Defined
  * automatically by the model", removable).
  */
-export function fromAI(displayName: string, description: string, type: 'string' | 'number' | 'boolean' = 'string'): string {
+export function fromAI(displayName: string, description: string, type: 'string' | 'number' | 'boolean' = 'string', optional = false): string {
 	const key = displayName.replace(/[^a-zA-Z0-9-]/g, '_').slice(0, 63);
 	const safe = description.replace(/[`\\]/g, "'");
-	return `={{ ${FROM_AI_MARKER} $fromAI('${key}', \`${safe}\`, '${type}') }}`;
+	// An empty default makes the value optional in the tool's schema (the model may leave it out).
+	const fallback = optional ? ", ''" : '';
+	return `={{ ${FROM_AI_MARKER} $fromAI('${key}', \`${safe}\`, '${type}'${fallback}) }}`;
 }
 
-/** A key parameter (`id` or `ids`) twice: as typed in the node, and filled by the model in the tool. */
-function withToolVersion(property: INodeProperties): INodeProperties[] {
-	return [forTool(property, false), forTool({ ...property, default: fromAI(property.displayName, property.description ?? property.displayName) }, true)];
+/**
+ * A key parameter (`id` or `ids`) twice: as typed in the node, and filled by the model in the tool.
+ * `toolDefault` wraps the `$fromAI()` expression when the parameter is not plain text (a resource locator).
+ */
+function withToolVersion(property: INodeProperties, toolDefault: (ask: string) => NodeParameterValueType = (ask) => ask): INodeProperties[] {
+	const ask = fromAI(property.displayName, property.description ?? property.displayName);
+	return [forTool(property, false), forTool({ ...property, default: toolDefault(ask) }, true)];
 }
 
 /** Whether an operation reads (Simplify is a read's choice of output; writes have their own wording). */
@@ -86,9 +92,62 @@ export function idField(resource: string, operations: string[], label: string, d
 	};
 }
 
-/** The key parameter `id` of the node and of its tool version (whose default asks the model for it). */
-export function idFields(resource: string, operations: string[], label: string, description: string): INodeProperties[] {
-	return withToolVersion(idField(resource, operations, label, description));
+
+/** The "By ID" mode of a key locator: what an ID looks like for the vendor and, when it has a known shape, the pattern n8n checks it against. */
+export interface IdMode {
+	placeholder: string;
+	hint: string;
+	/** The whole value must match (n8n anchors it); surrounding spaces are allowed, as the node trims them. */
+	pattern?: string;
+	errorMessage?: string;
+}
+
+/** What a key locator offers: the list search method, the By ID mode, whether By Email works, and any vendor mode. */
+export interface KeyLocator {
+	searchListMethod: string;
+	byId: IdMode;
+	/** Whether the operation can look the record up by email (it offers "By Email"). */
+	byEmail: boolean;
+	/** Vendor modes after the usual ones (Flashduty Delete: By External ID). */
+	modes?: INodePropertyMode[];
+}
+
+/** The mode names of a key locator as saved in workflows: `{__rl: true, mode, value}`. */
+export const KEY_MODES = { list: 'list', id: 'id', email: 'email' } as const;
+
+/**
+ * The key parameter `id` of Get and Delete as n8n's resource locator (From List, By ID, By Email...),
+ * in the node (From List first, as n8n's own nodes do) and in its tool version, whose default asks the
+ * model for the ID in By ID mode, as n8n's editor writes "Defined automatically by the model" for a
+ * resource locator. Workflows saved with `id` as plain text keep working: the operations read both
+ * forms (nodes/shared/helpers/keys.ts `readLocatedKey`).
+ */
+export function keyLocatorFields(resource: string, operations: string[], label: string, description: string, locator: KeyLocator): INodeProperties[] {
+	const { byId } = locator;
+	const idValidation = byId.pattern ? [{ type: 'regex' as const, properties: { regex: byId.pattern, errorMessage: byId.errorMessage ?? 'Not a valid ID' } }] : undefined;
+	const property: INodeProperties = {
+		displayName: label,
+		name: 'id',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{ displayName: 'From List', name: KEY_MODES.list, type: 'list', typeOptions: { searchListMethod: locator.searchListMethod, searchable: true } },
+			{ displayName: 'By ID', name: KEY_MODES.id, type: 'string', placeholder: byId.placeholder, hint: byId.hint, validation: idValidation },
+			{
+				displayName: 'By Email',
+				name: KEY_MODES.email,
+				type: 'string',
+				placeholder: 'e.g. ada@example.com',
+				hint: 'The email address of the record; matched without regard to case',
+				validation: [{ type: 'regex', properties: { regex: '\\s*[^@\\s]+@[^@\\s]+\\s*', errorMessage: 'Not an email address (e.g. ada@example.com)' } }],
+			},
+		],
+		displayOptions: showFor(resource, operations),
+	};
+	property.modes = [...(property.modes ?? []).filter((mode) => locator.byEmail || mode.name !== KEY_MODES.email), ...(locator.modes ?? [])];
+	return withToolVersion(property, (ask) => ({ __rl: true, mode: KEY_MODES.id, value: ask }));
 }
 
 export function idsField(resource: string, description: string, placeholder = 'e.g. 123, 456, ada@example.com'): INodeProperties {

@@ -14,20 +14,31 @@ export function unique<T>(list: readonly T[]): T[] {
 }
 
 /**
- * Runs `work` for every key with at most `concurrency` in flight, for APIs without a batch read.
- * The rate limiter, not this function, decides how fast requests leave.
+ * Runs `work(0 … count-1)` with at most `concurrency` running at once, started in index order;
+ * the results in index order. The first runs alone: a failure every request would meet (a wrong
+ * key or Base URL, a daily cap already reached) is met by one request, and the work that learns
+ * from it (stopping, not sending) applies to all the others. The rate limiter and the key's
+ * in-flight limit, not this function, decide how fast requests leave.
  */
-export async function fanOut<T>(keys: string[], concurrency: number, work: (key: string) => Promise<T>): Promise<Map<string, T>> {
-	const results = new Map<string, T>();
-	let next = 0;
+export async function inParallel<T>(count: number, concurrency: number, work: (index: number) => Promise<T>): Promise<T[]> {
+	const results = new Array<T>(count);
+	if (count === 0) return results;
+	results[0] = await work(0);
+	let next = 1;
 	const worker = async () => {
-		while (next < keys.length) {
-			const key = keys[next++];
-			results.set(key, await work(key));
+		while (next < count) {
+			const index = next++;
+			results[index] = await work(index);
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.floor(concurrency), count - 1)) }, worker));
 	return results;
+}
+
+/** Runs `work` for every key with at most `concurrency` at once (APIs without a batch read); results by key. */
+export async function fanOut<T>(keys: string[], concurrency: number, work: (key: string) => Promise<T>): Promise<Map<string, T>> {
+	const results = await inParallel(keys.length, concurrency, async (i) => await work(keys[i]));
+	return new Map(keys.map((key, i) => [key, results[i]]));
 }
 
 /** Which failures blame a batch's data, so that splitting the batch can isolate the bad records. */
@@ -87,17 +98,21 @@ export async function sendBisectingRejects<R, Out>(
 	return await bisect(records, undefined);
 }
 
-/** Sends records in batches of `batchSize`, one after another, each as in `sendBisectingRejects`. */
+/**
+ * Sends records in batches of `batchSize`, each as in `sendBisectingRejects`, up to `concurrency`
+ * batches at once (the records are different records: callers never put two writes to the same
+ * record in one call); the results in the records' order.
+ */
 export async function sendInBatches<R, Out>(
 	records: R[],
 	batchSize: number,
 	send: (batch: R[]) => Promise<Out[]>,
 	onError: (record: R, error: Error) => Out,
-	splitWhen: SplitWhen = isValidationError,
+	options: { concurrency?: number; splitWhen?: SplitWhen } = {},
 ): Promise<Out[]> {
-	const out: Out[] = [];
-	for (const batch of chunk(records, batchSize)) out.push(...(await sendBisectingRejects(batch, send, onError, splitWhen)));
-	return out;
+	const batches = chunk(records, batchSize);
+	const sent = await inParallel(batches.length, options.concurrency ?? 1, async (i) => await sendBisectingRejects(batches[i], send, onError, options.splitWhen ?? isValidationError));
+	return sent.flat();
 }
 
 /** What one write did for one record: done (with its output) or failed. */

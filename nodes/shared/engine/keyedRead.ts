@@ -1,4 +1,4 @@
-import { chunk, fanOut } from './batch';
+import { chunk, fanOut, inParallel } from './batch';
 import { errorContext, isValidationError } from './errors';
 
 /**
@@ -80,16 +80,22 @@ async function readChunk<Raw>(keys: string[], read: (keys: string[]) => Promise<
 }
 
 /**
- * Reads keys in chunks of at most `size`, one chunk after another. A chunk the API refuses for its
+ * Reads keys in chunks of at most `size`, up to `concurrency` chunks at once. A chunk the API refuses for its
  * data (400/409/422, or "not found" for several keys at once) is bisected until the refused key
  * stands alone: the other keys are read, the refused one gets the error. Any other failure (a
  * server error or an unusable answer after the engine's retries) fails only its own chunk's keys;
  * one every request would meet (see `failsEveryRequest`) fails the keys not yet read without
  * sending them.
  */
-export async function readInChunks<Raw>(keys: string[], size: number, read: (keys: string[]) => Promise<Map<string, Raw>>): Promise<KeyedRead<Raw>> {
+export async function readInChunks<Raw>(
+	keys: string[],
+	size: number,
+	read: (keys: string[]) => Promise<Map<string, Raw>>,
+	concurrency = 1,
+): Promise<KeyedRead<Raw>> {
 	const run: Run<Raw> = { result: emptyRead() };
-	for (const part of chunk(keys, size)) await readChunk(part, read, run);
+	const parts = chunk(keys, size);
+	await inParallel(parts.length, concurrency, async (i) => await readChunk(parts[i], read, run));
 	return run.result;
 }
 

@@ -50,6 +50,12 @@ export interface PaginateOptions<T> {
 	idOf?: (item: T) => string | undefined;
 	/** The error for a page that came back short in the middle of the list twice (default: a plain Error). */
 	incomplete?: (problem: string) => Error;
+	/**
+	 * Pages asked for at once (default 1): once the list's total is known, the next pages up to the
+	 * total (or the limit) are asked for ahead, still in order, so that no page is asked for that a
+	 * list read one page at a time would not ask for, unless the list changes while it is read.
+	 */
+	concurrency?: number;
 }
 
 export interface PaginateResult<T> {
@@ -79,18 +85,45 @@ async function readPass<T>(options: PaginateOptions<T>, wanted: number, counter:
 	const fixedPageSize = Math.max(1, Math.min(maxPageSize, wanted));
 	let position = 0;
 	let lastTotal: number | undefined;
+	/** Where the page after (position, read) starts and how much it asks for. */
+	const pageAt = (page: number, at: number, read: number): PageRequest => ({
+		offset: style === 'offset' ? at : (page - 1) * fixedPageSize,
+		page,
+		pageSize: style === 'offset' ? Math.max(1, Math.min(maxPageSize, wanted - read)) : fixedPageSize,
+		...(again ? { reread: true as const } : {}),
+	});
+	const reachable = (r: PageRequest) => reachableItems === undefined || r.offset + r.pageSize <= reachableItems;
+	// Pages asked for ahead, by where they start: taken when the read gets there, if it gets there as foreseen.
+	const ahead = new Map<string, Promise<PageResult<T>>>();
+	const slot = (r: PageRequest) => `${r.offset}/${r.pageSize}`;
+	const askAhead = (page: number, total: number) => {
+		let [at, read] = [position, items.length];
+		for (let next = page + 1; next <= page + (options.concurrency ?? 1) - 1; next++) {
+			const request = pageAt(next, at, read);
+			if (read >= wanted || request.offset >= total || !reachable(request)) break;
+			if (!ahead.has(slot(request))) {
+				const answer = options.fetchPage(request);
+				answer.catch(() => undefined); // Seen when taken; a page never taken (the list ended sooner) is dropped.
+				ahead.set(slot(request), answer);
+				counter.requests++;
+			}
+			at += request.pageSize;
+			read += request.pageSize;
+		}
+	};
 
 	for (let page = 1; items.length < wanted; page++) {
-		const offset = style === 'offset' ? position : (page - 1) * fixedPageSize;
-		const pageSize = style === 'offset' ? Math.max(1, Math.min(maxPageSize, wanted - items.length)) : fixedPageSize;
-		if (reachableItems !== undefined && offset + pageSize > reachableItems) {
+		const request = pageAt(page, position, items.length);
+		const { offset, pageSize } = request;
+		if (!reachable(request)) {
 			pass.cutAtReach = true;
 			break;
 		}
-		const request: PageRequest = { offset, page, pageSize, ...(again ? { reread: true as const } : {}) };
 		const claimsMore = (r: PageResult<T>) => (r.total !== undefined && offset + r.items.length < r.total) || r.hasMore === true;
-		let result = await options.fetchPage(request);
-		counter.requests++;
+		const early = ahead.get(slot(request));
+		ahead.delete(slot(request));
+		if (!early) counter.requests++;
+		let result = await (early ?? options.fetchPage(request));
 		if (result.items.length < pageSize && claimsMore(result)) {
 			result = await options.fetchPage({ ...request, reread: true });
 			counter.requests++;
@@ -133,6 +166,7 @@ async function readPass<T>(options: PaginateOptions<T>, wanted: number, counter:
 			}
 			break;
 		}
+		if (lastTotal !== undefined && (options.concurrency ?? 1) > 1) askAhead(page, lastTotal);
 	}
 	return pass;
 }

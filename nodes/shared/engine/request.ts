@@ -7,9 +7,10 @@ import { headerValue } from './values';
 import { buildApiError } from './errors';
 import { Redactor } from './redact';
 import { isAmbiguousFailure, MAX_WAIT_MS, nextRetryDelay, serverRateCount } from './retry';
+import { inFlightFor, InFlightLimit } from './inFlight';
 import type { Clock } from './throttle';
 import { limiterFor, realClock, type RateLimiter } from './throttle';
-import type { ApiRequest, ApiResponse, VendorApi } from './vendor';
+import { DEFAULT_MAX_IN_FLIGHT, type ApiRequest, type ApiResponse, type VendorApi } from './vendor';
 
 interface FullResponse {
 	body: unknown;
@@ -64,7 +65,13 @@ export class VendorClient {
 		private readonly limiter: RateLimiter,
 		private readonly clock: Clock = realClock,
 		readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+		private readonly inFlight: InFlightLimit = new InFlightLimit(api.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
 	) {}
+
+	/** How many requests the work of one operation may keep in flight together (the key's cap). */
+	get maxInFlight(): number {
+		return this.inFlight.max;
+	}
 
 	/**
 	 * The client of an operation (Options > Timeout read from the first item), of a polling trigger
@@ -87,7 +94,8 @@ export class VendorClient {
 					: fallback
 				: Number(ctx.getNodeParameter('options.timeout', fallback));
 		const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
-		return new VendorClient(ctx, api, credentials, redactor, limiterFor(key, windows), realClock, timeoutMs);
+		const inFlight = inFlightFor(key, api.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+		return new VendorClient(ctx, api, credentials, redactor, limiterFor(key, windows), realClock, timeoutMs, inFlight);
 	}
 
 	get node() {
@@ -159,14 +167,29 @@ export class VendorClient {
 		let timeouts = 0;
 		let redirects = 0;
 		for (let attempt = 1; ; attempt++) {
-			const slot = await this.limiter.acquire();
-			let response: FullResponse;
+			// One of the key's places in flight, then a slot in its rate windows; both freed with the answer.
+			let response: FullResponse | undefined;
+			let failure: { error: unknown } | undefined;
+			if (attempt > 1 && this.unreachable) {
+				throw fail({ info: {}, networkCode: this.unreachable, detail: 'Not sent again: the server did not answer another request of this run.' });
+			}
+			this.inFlight.narrow(this.limiter.shared);
+			await this.inFlight.enter();
 			try {
-				response = await this.exchange({ ...options, url });
-				this.limiter.settle(slot, this.clock.now());
-			} catch (error) {
-				this.limiter.settle(slot, this.clock.now());
-				const code = networkCode(error) ?? (error as { code?: string }).code ?? (error instanceof Error ? error.message : undefined);
+				const slot = await this.limiter.acquire();
+				const sentAt = this.clock.now();
+				try {
+					response = await this.exchange({ ...options, url });
+				} catch (error) {
+					failure = { error };
+				}
+				this.limiter.settle(slot, this.clock.now(), sentAt);
+			} finally {
+				this.inFlight.leave();
+			}
+			if (failure || !response) {
+				const error = failure?.error;
+				const code = networkCode(error) ?? (error as { code?: string } | undefined)?.code ?? (error instanceof Error ? error.message : undefined);
 				if (code === 'TIMEOUT') timeouts++;
 				if (!idempotent && isAmbiguousFailure({ networkCode: code })) {
 					throw fail({ info: {}, networkCode: code, attempts: attempt, maybeStored: true });
@@ -188,6 +211,7 @@ export class VendorClient {
 			if (count) {
 				const resetIn = count.resetAt !== undefined ? count.resetAt - Date.now() : quietWindowMs;
 				this.limiter.observe(count.limit, count.remaining, this.clock.now() + resetIn);
+				this.inFlight.narrow(this.limiter.shared);
 			}
 
 			if (status >= 300 && status < 400 && status !== 304) {

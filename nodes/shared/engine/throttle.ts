@@ -35,6 +35,13 @@ export class RateLimiter {
 
 	private readonly keep: number;
 
+	/**
+	 * The shortest round trip (send to answer) seen so far on this key: the part of a later answer's
+	 * wait that surely came after its request reached the server (see `settle`). Unknown (0) until
+	 * a first request has been answered.
+	 */
+	private shortestRoundTrip = 0;
+
 	constructor(
 		readonly windows: RateWindow[],
 		private readonly clock: Clock = realClock,
@@ -65,19 +72,31 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Counts a slot from `at` (when its answer arrived) instead of from when it was handed out. The
-	 * server counts a request when it arrives, which can be well after it was sent (connection or TLS
-	 * setup on the first request); counting from the answer keeps a later slot from opening before the
-	 * server has seen this one (a slow first request sent at t=0 but arriving at t=0.2 s would otherwise
-	 * let a third at t=1.05 s land inside its second under 2/s). VendorClient settles every request.
-	 * Exact for callers that wait for each answer; never less safe than counting from the send.
+	 * Counts a slot from when its request is taken to have reached the server, learned from when its
+	 * answer came (`at`). The server counts a request when it arrives, which can be well after it was
+	 * sent (connection or TLS setup on the first request): counting from the send would let a later
+	 * slot open before the server has seen this one (a slow first request sent at t=0 but arriving at
+	 * t=0.2 s would let a third at t=1.05 s land inside its second under 2/s). Counting from the answer
+	 * is safe but late by the whole round trip (at 200 ms latency a 2/s limit ran at 1.29× its bound).
+	 * So a slot counts from its answer less the shortest round trip seen before it on this key: the
+	 * way back (and the next request's way there) take at least that long while latency holds, so the
+	 * server never sees more than the window allows, and the first requests, before any round trip is
+	 * known, count from their answers. The limiter's margin absorbs jitter. VendorClient settles every
+	 * request, its answer's arrival and its send.
 	 */
-	settle(start: number, at: number): void {
-		if (at <= start) return;
-		const index = this.starts.lastIndexOf(start);
+	settle(start: number, at: number, sentAt = start): void {
+		const roundTrip = at - sentAt;
+		const counted = at - this.shortestRoundTrip;
+		if (roundTrip >= 0) this.shortestRoundTrip = this.shortestRoundTrip === 0 ? roundTrip : Math.min(this.shortestRoundTrip, roundTrip);
+		if (counted <= start) return;
+		let index = this.starts.lastIndexOf(start);
 		if (index < 0) return;
-		this.starts[index] = at;
-		this.starts.sort((a, b) => a - b);
+		// Move the slot to its new time, keeping the list ordered (later slots are few: those in flight).
+		while (index + 1 < this.starts.length && this.starts[index + 1] < counted) {
+			this.starts[index] = this.starts[index + 1];
+			index++;
+		}
+		this.starts[index] = counted;
 	}
 
 	/**
@@ -96,6 +115,11 @@ export class RateLimiter {
 		if (limit - remaining > sentByUs + 2) this.sharedUntil = now + longest;
 		const reserve = now < this.sharedUntil ? Math.max(4, Math.ceil(limit * 0.25)) : 0;
 		if (remaining <= reserve) this.pauseUntil(resetAt + WINDOW_MARGIN_MS);
+	}
+
+	/** Whether the key is taken to be shared with other clients now (see `observe`). */
+	get shared(): boolean {
+		return this.clock.now() < this.sharedUntil;
 	}
 
 	/** Hold every caller until `until` (after the server said 429 with a reset time). */

@@ -3,6 +3,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 import type { AnswerShape } from './answers';
 import type { RateWindow } from './throttle';
 
+/** Requests of one key in flight together unless the vendor says otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+
 export type VendorName = 'flameup' | 'flashduty' | 'flxpoint' | 'perscom';
 
 /** What the vendor said when a call failed, parsed from its own error shape. */
@@ -35,6 +38,12 @@ export interface VendorApi {
 	credentialType: string;
 	/** Client-side rate windows, all enforced at once (e.g. 50/s and 1,000/min); may depend on the credential. */
 	rateLimits: RateWindow[] | ((credentials: ICredentialDataDecryptedObject) => RateWindow[]);
+	/**
+	 * The most requests of one key in flight at once (default `DEFAULT_MAX_IN_FLIGHT`): work that
+	 * allows it (pages once the total is known, chunks of a read by keys, batches of different
+	 * records) keeps this many going, still within every rate window.
+	 */
+	maxInFlight?: number;
 	/** Credential properties whose values are secrets and must never appear in output. */
 	secretFields: string[];
 	/** Query parameter names that carry secrets in URLs (redacted wherever a URL is shown). */

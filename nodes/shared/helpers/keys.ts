@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { isResourceLocatorValue, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { unique } from '../engine/batch';
 import { inputError } from '../engine/errors';
@@ -69,13 +69,46 @@ export function parseKeyList(value: unknown): string[] {
 	return raw.map((v) => keyText(v).key).filter((v): v is string => v !== undefined).map(normalizeKey);
 }
 
-export function readKey(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): string {
-	const { key, problem } = keyText(ctx.getNodeParameter(name, itemIndex));
+/** A key and how it was given: the resource locator's mode (`list`, `id`, `email`...), or none for plain text. */
+export interface LocatedKey {
+	key: string;
+	/** The key as given (trimmed), before emails are lower-cased: a vendor's own ID may be case-sensitive. */
+	given: string;
+	/** Undefined when the parameter holds plain text or a number (workflows saved before it was a resource locator). */
+	mode?: string;
+}
+
+/**
+ * The mode of a resource locator parameter, read without evaluating anything (the mode is never an
+ * expression); undefined for plain text, which n8n keeps as it was saved and hands to the node as is
+ * (n8n-core extract-value.ts: only `{mode, value}` objects are unwrapped).
+ */
+function locatorMode(ctx: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
+	const raw: unknown = ctx.getNodeParameter(name, itemIndex, undefined, { rawExpressions: true });
+	return isResourceLocatorValue(raw) ? raw.mode : undefined;
+}
+
+/**
+ * A key parameter that is a resource locator (`{__rl, mode, value}`) or, in workflows saved before
+ * it was one, plain text or a number; either may be an expression. The value is read with
+ * `extractValue`, which unwraps the locator and leaves plain values as they are. By Email must hold
+ * an email; other modes go through the usual key logic (an "@" makes a key an email).
+ */
+export function readLocatedKey(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): LocatedKey {
+	const mode = locatorMode(ctx, name, itemIndex);
+	const { key, problem } = keyText(ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true }));
 	if (problem) throw badKey(ctx, name, itemIndex, what, problem);
 	if (key === undefined) {
-		throw inputError(ctx.getNode(), `No ${what} given`, itemIndex, `Set the "${name}" parameter, e.g. with an expression such as {{ $json.id }}.`);
+		throw inputError(ctx.getNode(), `No ${what} given`, itemIndex, `Set the "${name}" parameter: pick a record From List, or give it By ID or with an expression such as {{ $json.id }}.`);
 	}
-	return normalizeKey(key);
+	if (mode === 'email' && !isEmailKey(key)) {
+		throw inputError(ctx.getNode(), `"${shownKey(key)}" is not an email address`, itemIndex, `The "${name}" parameter is set to By Email: give an address such as ada@example.com, or switch it to By ID.`);
+	}
+	return { key: normalizeKey(key), given: key, mode };
+}
+
+export function readKey(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): string {
+	return readLocatedKey(ctx, name, itemIndex, what).key;
 }
 
 export function readKeyList(ctx: IExecuteFunctions, name: string, itemIndex: number, what: string): string[] {

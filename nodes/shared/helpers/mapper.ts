@@ -13,26 +13,39 @@ import type {
 import { showFor } from '../descriptions/common';
 
 /** The name of the node's `methods.resourceMapping` entry every write's Fields parameter loads. */
-const WRITE_FIELDS_METHOD = 'getWriteFields';
+export const WRITE_FIELDS_METHOD = 'getWriteFields';
+
+/** How a Fields parameter starts and which `methods.resourceMapping` entry loads its fields. */
+export interface FieldsMapperOptions {
+	/** Default `getWriteFields`: the fields of the writes that take whole items. */
+	method?: string;
+	/** Default Map Automatically (the writes of many records); single-record writes start with Map Each Field Manually. */
+	mappingMode?: ResourceMapperValue['mappingMode'];
+	/** The values the parameter starts with (a tool's: `$fromAI()` expressions for the model to fill). */
+	value?: Record<string, string>;
+	/** More display conditions (e.g. `@version`, `@tool`). */
+	show?: NonNullable<INodeProperties['displayOptions']>['show'];
+}
 
 /**
- * Fields (n8n's resource mapper) of the writes that take whole items: Map Automatically (the
- * default, and what a workflow saved before this parameter existed gets) reads each item as it is;
- * Map Each Field Manually writes only the fields set here. The node matches records by its own
- * keys, so there are no matching columns.
+ * Fields (n8n's resource mapper) of a write: Map Automatically reads each item as it is (the
+ * default of the writes that take whole items, and what a workflow saved before this parameter
+ * existed gets); Map Each Field Manually writes only the fields set here. The node matches records
+ * by its own keys, so there are no matching columns.
  */
-export function fieldsMapper(resource: string, operations: string[]): INodeProperties {
+export function fieldsMapper(resource: string, operations: string[], options: FieldsMapperOptions = {}): INodeProperties {
+	const { show } = showFor(resource, operations);
 	return {
 		displayName: 'Fields',
 		name: 'columns',
 		type: 'resourceMapper',
 		noDataExpression: true,
-		default: { mappingMode: 'autoMapInputData', value: null },
+		default: { mappingMode: options.mappingMode ?? 'autoMapInputData', value: options.value ?? null },
 		required: true,
-		displayOptions: showFor(resource, operations),
+		displayOptions: { show: { ...show, ...options.show } },
 		typeOptions: {
 			resourceMapper: {
-				resourceMapperMethod: WRITE_FIELDS_METHOD,
+				resourceMapperMethod: options.method ?? WRITE_FIELDS_METHOD,
 				mode: 'add',
 				fieldWords: { singular: 'field', plural: 'fields' },
 				addAllFields: false,
@@ -52,9 +65,24 @@ export function mapperField(
 	return { id, displayName, type, required: extra.required ?? false, defaultMatch: false, canBeUsedToMatch: false, display: true, ...extra };
 }
 
-/** A node's `methods.resourceMapping`: the fields its writes offer (a fixed list, no request). */
-export function writeFieldsMethod(fields: ResourceMapperField[]): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
-	return { [WRITE_FIELDS_METHOD]: async () => ({ fields }) };
+/**
+ * A node's `methods.resourceMapping` entry (under `method`, default `getWriteFields`): the fields a
+ * write offers, a fixed list, followed by the fields `more` loads from the vendor (e.g. Flameup's
+ * custom traits). When those cannot be read the fixed fields are still offered: the mapper is
+ * never blocked by the vendor (and nothing runs here: a run reads the values, not this list).
+ */
+export function writeFieldsMethod(
+	fields: ResourceMapperField[],
+	method = WRITE_FIELDS_METHOD,
+	more?: (ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>,
+): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
+	return {
+		[method]: async function (this: ILoadOptionsFunctions) {
+			if (!more) return { fields };
+			const loaded = await more(this).catch(() => []);
+			return { fields: [...fields, ...loaded] };
+		},
+	};
 }
 
 /**

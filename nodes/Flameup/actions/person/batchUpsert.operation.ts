@@ -111,6 +111,7 @@ export const execute: Operation = async function (items, client) {
 		const toRead = mustRead ? people.filter((p) => !unchangedSinceLastRun(p)) : [];
 		const target = await readCurrent(client, toRead);
 
+		const read = new Set(toRead);
 		const toWrite: Planned[] = [];
 		for (const p of people) {
 			const fields = fieldsOf.get(p) as IDataObject;
@@ -119,7 +120,7 @@ export const execute: Operation = async function (items, client) {
 				keep(p);
 				continue;
 			}
-			if (!toRead.includes(p)) {
+			if (!read.has(p)) {
 				toWrite.push({ record: p, changes: sinceLastRun.get(p) ?? changesUnknownFrom(fields) });
 				continue;
 			}
@@ -164,6 +165,7 @@ export const execute: Operation = async function (items, client) {
 							});
 						},
 						(record, error) => ({ record, error }),
+						{ concurrency: client.maxInFlight },
 					),
 				reread: async (pending) => {
 					const found = new Map<MergedPerson, Written>();

@@ -1,16 +1,20 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { showFor, simplifyField } from '../../../shared/descriptions/common';
+import { forTool, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { clip, text } from '../../../shared/engine/values';
+import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
 import { forEachItem, mayBeStoredError, notStoredError, shapeRecord, stopBeforeWriting } from '../../../shared/helpers/output';
 import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
 import { toFlameupPayload, unifiedFromFlameup, type FlameupPerson, type FlameupPersonPayload } from '../../mapping';
 import { createPerson, getPerson } from '../../people';
-import { customTraits, personFields } from './fields';
+import { CREATE_FIELDS, CREATE_FIELDS_METHOD, customTraits, MAPPER_VERSION, modelFilledFields, onlyFirstVersion, personFields } from './fields';
 
-export const description: INodeProperties[] = [
+const fields = { method: CREATE_FIELDS_METHOD, mappingMode: 'defineBelow', show: MAPPER_VERSION } as const;
+
+/** Version 1's own fields. */
+const firstVersionFields: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'userId',
@@ -37,24 +41,34 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor('person', ['create']),
 		options: personFields,
 	},
+];
+
+export const description: INodeProperties[] = [
+	// Version 1.1: the person's fields in n8n's field mapper; in the tool, the model fills them.
+	forTool(fieldsMapper('person', ['create'], fields), false),
+	forTool(fieldsMapper('person', ['create'], { ...fields, value: modelFilledFields(CREATE_FIELDS) }), true),
+	...firstVersionFields.map(onlyFirstVersion),
 	simplifyField('person', ['create']),
 ];
 
+/** Version 1's payload: User ID, Email and Additional Fields. */
+function payloadFromParameters(ctx: IExecuteFunctions, itemIndex: number): FlameupPersonPayload {
+	const { traits, ...standard } = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const person = { ...standard, externalId: text(ctx.getNodeParameter('userId', itemIndex)), email: ctx.getNodeParameter('email', itemIndex, '') };
+	return toFlameupPayload(ctx.getNode(), { ...person, traits: customTraits(traits, itemIndex, ctx.getNode()) }, itemIndex);
+}
+
 /**
- * Create: POST /people for each input item; the person as stored. Every item is read before the
- * first request. A create whose answer is lost may have landed: the person is read back by its
+ * Create: POST /people for each input item; the person as stored. The person is the Fields set
+ * (version 1.1; Map Automatically reads the item as Create or Update Many does: External ID, else
+ * Email, names the person) or version 1's parameters. Every item is read before the first request. A create whose answer is lost may have landed: the person is read back by its
  * userId (GET /people/{userId}) and created again only when it is not there.
  */
 export const execute: Operation = async function (items, client) {
-	const { records, errors } = readItemPayloads(items, (_json, i): FlameupPersonPayload => {
-		const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-		const { traits, ...standard } = fields;
-		return toFlameupPayload(
-			this.getNode(),
-			{ ...standard, externalId: text(this.getNodeParameter('userId', i)), email: this.getNodeParameter('email', i, ''), traits: customTraits(traits, i, this.getNode()) },
-			i,
-		);
-	});
+	const mapped = this.getNode().typeVersion >= 1.1;
+	const { records, errors } = readItemPayloads(items, (json, i) =>
+		mapped ? toFlameupPayload(this.getNode(), jsonToMap(this, json, i), i) : payloadFromParameters(this, i),
+	);
 	stopBeforeWriting(this, errors);
 	const payloads = new Map(records.map((r) => [r.index, r.payload]));
 	return await forEachItem(this, items, async (i) => {

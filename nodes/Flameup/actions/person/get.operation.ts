@@ -1,20 +1,26 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idFields, outputFieldsField, simplifyField } from '../../../shared/descriptions/common';
+import { keyLocatorFields, outputFieldsField, simplifyField } from '../../../shared/descriptions/common';
 import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
 import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
 import type { Operation } from '../../../shared/helpers/router';
 import { flameupApi } from '../../api';
+import { PERSON_SEARCH } from '../../listSearch';
 import { unifiedFromFlameup } from '../../mapping';
 import { readPeopleByKeys } from '../../people';
 
 export const description: INodeProperties[] = [
-	...idFields(
+	...keyLocatorFields(
 		'person',
 		['get'],
 		'Person ID or Email',
 		'The person\'s external ID in Flameup (externalId, the userId your own system gave them, e.g. "user-123") or their email address (e.g. ada@example.com)',
+		{
+			searchListMethod: PERSON_SEARCH,
+			byId: { placeholder: 'e.g. user-123', hint: 'The external ID your own system gave the person (externalId, Flameup\'s userId), not Flameup\'s internal ID' },
+			byEmail: true,
+		},
 	),
 	simplifyField('person', ['get']),
 	outputFieldsField('person', ['get']),

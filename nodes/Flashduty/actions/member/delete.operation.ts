@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idFields, showFor } from '../../../shared/descriptions/common';
+import { KEY_MODES, keyLocatorFields, showFor } from '../../../shared/descriptions/common';
 import { writeSettled } from '../../../shared/engine/batch';
 import { inputError } from '../../../shared/engine/errors';
-import { clip, text } from '../../../shared/engine/values';
-import { readKey } from '../../../shared/helpers/keys';
+import { clip } from '../../../shared/engine/values';
+import { readLocatedKey, type LocatedKey } from '../../../shared/helpers/keys';
 import { mayBeStoredError, notStoredError, stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
 import { readItemPayloads } from '../../../shared/helpers/parameters';
 import type { Operation } from '../../../shared/helpers/router';
-import { idNumber } from '../../api';
+import { idNumber, MEMBER_ID_MODE } from '../../api';
 import { memberExists } from '../../directory';
+import { MEMBER_SEARCH } from '../../listSearch';
 import { deleteMember } from '../../members';
 
 /** Options > Force (is_force of /member/delete), also Mirror's for its removals. */
@@ -21,19 +22,37 @@ export const forceOption: INodeProperties = {
 	description: 'Whether to delete the member even when schedules or escalation rules still name it (is_force). Without it, Flashduty refuses with ReferenceExist.',
 };
 
+/** The resource locator mode naming a member by their external ID (ref_id), which /member/delete takes. */
+const REF_ID_MODE = 'refId';
+
 export const description: INodeProperties[] = [
-	...idFields(
+	...keyLocatorFields(
 		'member',
 		['delete'],
 		'Member ID, Email or External ID',
-		'The member to delete: their member ID (a whole number of up to 20 digits given as a string, e.g. "3790117293151"), their email address, or their external ID (ref_id) when Match By is External ID',
+		'The member to delete: their member ID (a whole number of up to 20 digits given as a string, e.g. "3790117293151"), their email address, or their external ID (ref_id)',
+		{
+			searchListMethod: MEMBER_SEARCH,
+			byId: MEMBER_ID_MODE,
+			byEmail: true,
+			modes: [
+				{
+					displayName: 'By External ID',
+					name: REF_ID_MODE,
+					type: 'string',
+					placeholder: 'e.g. crm-123',
+					hint: 'The member\'s external ID (ref_id, externalId in the results): the ID your own system gave them, matched as typed',
+				},
+			],
+		},
 	),
 	{
 		displayName: 'Match By',
 		name: 'matchBy',
 		type: 'options',
 		default: 'auto',
-		description: 'How the value above names the member',
+		description:
+			'How a value given By ID, or as plain text (workflows saved before the member became a list to pick from), names the member. From List always names a member ID, By Email an email, By External ID a ref_id.',
 		displayOptions: showFor('member', ['delete']),
 		options: [
 			{ name: 'Automatic', value: 'auto', description: 'An email when it contains @, else a member ID' },
@@ -53,20 +72,29 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** How /member/delete names the member of one item: `member_id`, `email` or `ref_id` (Match By). */
-function deleteIdentifier(ctx: IExecuteFunctions, key: string, itemIndex: number): IDataObject {
+/** What names the member: the locator's mode when it says (From List, By Email, By External ID), else Match By. */
+function matchedBy(ctx: IExecuteFunctions, located: LocatedKey, itemIndex: number): string {
+	if (located.mode === KEY_MODES.list) return 'memberId';
+	if (located.mode === KEY_MODES.email) return 'email';
+	if (located.mode === REF_ID_MODE) return 'refId';
 	const matchBy = ctx.getNodeParameter('matchBy', itemIndex, 'auto') as string;
-	const by = matchBy === 'auto' ? (key.includes('@') ? 'email' : 'memberId') : matchBy;
+	return matchBy === 'auto' ? (located.key.includes('@') ? 'email' : 'memberId') : matchBy;
+}
+
+/** How /member/delete names the member of one item: `member_id`, `email` or `ref_id` (the mode, else Match By). */
+function deleteIdentifier(ctx: IExecuteFunctions, located: LocatedKey, itemIndex: number): IDataObject {
+	const { key } = located;
+	const by = matchedBy(ctx, located, itemIndex);
 	if (by === 'email') return { email: key.toLowerCase() };
-	// readKey lower-cases anything with an @; a ref_id is the caller's own and is sent as typed.
-	if (by === 'refId') return { ref_id: text(ctx.getNodeParameter('id', itemIndex)) ?? key };
+	// The key is lower-cased when it holds an @; a ref_id is the caller's own and is sent as typed.
+	if (by === 'refId') return { ref_id: located.given };
 	const id = idNumber(key);
 	if (id === undefined) {
 		throw inputError(
 			ctx.getNode(),
 			/^\d+$/.test(key) ? `The member ID "${clip(key)}" is larger than the node can send exactly` : `"${clip(key)}" is not a Flashduty member ID`,
 			itemIndex,
-			'Member IDs are whole numbers. To delete by your own ID, set Match By to "External ID (Ref ID)"; to delete by email, give the email.',
+			'Member IDs are whole numbers. To delete by your own ID, choose By External ID (or set Match By to "External ID (Ref ID)"); to delete by email, choose By Email or give the email.',
 		);
 	}
 	return { member_id: id };
@@ -89,8 +117,8 @@ interface DeleteRecord {
 export const execute: Operation = async function (items, client) {
 	const results = new Map<number, ItemResult>();
 	const { records, errors } = readItemPayloads(items, (_json, i): DeleteRecord => {
-		const key = readKey(this, 'id', i, 'member ID, email or external ID');
-		return { key, identifier: deleteIdentifier(this, key, i), force: this.getNodeParameter('options.force', i, false) as boolean };
+		const located = readLocatedKey(this, 'id', i, 'member ID, email or external ID');
+		return { key: located.key, identifier: deleteIdentifier(this, located, i), force: this.getNodeParameter('options.force', i, false) as boolean };
 	});
 	stopBeforeWriting(this, errors);
 	for (const [index, error] of errors) results.set(index, { error });

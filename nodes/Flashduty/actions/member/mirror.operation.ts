@@ -14,7 +14,7 @@ import { FLASHDUTY_MAX_INVITE } from '../../api';
 import { loadMemberDirectory, memberExists, type MemberDirectory } from '../../directory';
 import { memberIdentifier, toMemberInput, unifiedFromFlashduty, type FlashdutyMember } from '../../mapping';
 import { deleteMember } from '../../members';
-import { outcomeErrors, planUpsert, readLastRun, rememberLastRun, sendInvites, sendUpdates, UPDATE_CONCURRENCY, upsertOptionFields, wouldWrite, type MemberRecord, type Outcome } from '../../upsertPlan';
+import { outcomeErrors, planUpsert, readLastRun, rememberLastRun, sendInvites, sendUpdates, upsertOptionFields, wouldWrite, type MemberRecord, type Outcome } from '../../upsertPlan';
 import { forceOption } from './delete.operation';
 
 export const description: INodeProperties[] = [
@@ -156,7 +156,7 @@ export const execute: Operation = async function (items, client) {
 			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
 			const removed = await fanOut(
 				toRemove.map((_, i) => String(i)),
-				UPDATE_CONCURRENCY,
+				client.maxInFlight,
 				async (i) => await removeMember(this, client, toRemove[Number(i)], force),
 			);
 			removals = toRemove.map((_, i) => removed.get(String(i)) as Attempt<FlashdutyMember, FlashdutyMember>);

@@ -1,20 +1,26 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idFields, outputFieldsField, simplifyField } from '../../../shared/descriptions/common';
+import { keyLocatorFields, outputFieldsField, simplifyField } from '../../../shared/descriptions/common';
 import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
 import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
 import type { Operation } from '../../../shared/helpers/router';
 import { flxpointApi } from '../../api';
+import { USER_SEARCH } from '../../listSearch';
 import { unifiedFromFlxpoint } from '../../mapping';
 import { readUsersByKeys } from '../../users';
 
 export const description: INodeProperties[] = [
-	...idFields(
+	...keyLocatorFields(
 		'user',
 		['get'],
 		'User ID or Email',
 		'The user\'s numeric Flxpoint ID (e.g. 123456) or email address (e.g. ada@example.com). Many input items are read together, up to 50 per request.',
+		{
+			searchListMethod: USER_SEARCH,
+			byId: { placeholder: 'e.g. 123456', hint: 'The user\'s numeric Flxpoint ID (id in the results)', pattern: '\\s*[0-9]+\\s*', errorMessage: 'Flxpoint user IDs are whole numbers, e.g. 123456' },
+			byEmail: true,
+		},
 	),
 	simplifyField('user', ['get']),
 	outputFieldsField('user', ['get']),

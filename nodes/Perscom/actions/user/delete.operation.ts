@@ -1,16 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idFields } from '../../../shared/descriptions/common';
+import { keyLocatorFields } from '../../../shared/descriptions/common';
 import { inputError } from '../../../shared/engine/errors';
 import { clip } from '../../../shared/engine/values';
 import { readKey } from '../../../shared/helpers/keys';
 import { stopBeforeWriting, writeOutputs, type ItemResult } from '../../../shared/helpers/output';
 import type { Operation } from '../../../shared/helpers/router';
+import { USER_ID_MODE } from '../../api';
+import { USER_SEARCH } from '../../listSearch';
 import { integerId } from '../../mapping';
 import { deleteUsersSettled, type UserToDelete } from '../../removeUsers';
 
 export const description: INodeProperties[] = [
-	...idFields('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete: a whole number, e.g. 42 (not an email). Many input items are deleted 100 per request.'),
+	// No By Email: PERSCOM deletes by ID only (docs/vendors/perscom.md#endpoints-used).
+	...keyLocatorFields('user', ['delete'], 'User ID', 'The PERSCOM ID of the user to delete: a whole number, e.g. 42 (not an email). Many input items are deleted 100 per request.', {
+		searchListMethod: USER_SEARCH,
+		byId: USER_ID_MODE,
+		byEmail: false,
+	}),
 ];
 
 /**

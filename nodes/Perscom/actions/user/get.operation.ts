@@ -1,17 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idFields, outputFieldsField, showFor, simplifyField } from '../../../shared/descriptions/common';
+import { keyLocatorFields, outputFieldsField, showFor, simplifyField } from '../../../shared/descriptions/common';
 import { keysToRead, readItemKeys } from '../../../shared/helpers/keys';
 import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { getOutputs, settleRead } from '../../../shared/helpers/readOutputs';
 import type { Operation } from '../../../shared/helpers/router';
-import { perscomApi } from '../../api';
+import { perscomApi, USER_ID_MODE } from '../../api';
+import { USER_SEARCH } from '../../listSearch';
 import { unifiedFromPerscom } from '../../mapping';
 import { readUsersByKeys } from '../../users';
 import { readIncludeOption, includeOption } from './fields';
 
 export const description: INodeProperties[] = [
-	...idFields('user', ['get'], 'User ID or Email', 'The user\'s PERSCOM ID (a whole number, e.g. 42) or email address (e.g. ada@example.com)'),
+	...keyLocatorFields('user', ['get'], 'User ID or Email', 'The user\'s PERSCOM ID (a whole number, e.g. 42) or email address (e.g. ada@example.com)', {
+		searchListMethod: USER_SEARCH,
+		byId: USER_ID_MODE,
+		byEmail: true,
+	}),
 	simplifyField('user', ['get']),
 	outputFieldsField('user', ['get']),
 	{
