@@ -18,7 +18,8 @@
  *   actions-<vendor>       each vendor node's actions in the nodes panel
  *   mapper-auto            PERSCOM Create or Update Many, Fields: Map Automatically
  *   mapper-manual          the same, Map Each Field Manually with fields set
- *   resource-locator       PERSCOM Get's User: the "From list" list open (a plain field before it is a resource locator)
+ *   resource-locator-modes PERSCOM Get's User ID or Email: the resource locator's modes (From list, By ID, By Email)
+ *   resource-locator       the same with "From list" open: users listed from the PERSCOM simulator
  *   perscom-dropdown       PERSCOM Get Many, Filters, Rank: its dropdown open (a number field before it loads options)
  *   agent-canvas           an AI Agent with an OpenAI Chat Model and the four People Sync nodes as tools
  *   sync-workflow          template 1 (Flxpoint → Flameup) after a run in the editor, item counts on the connections
@@ -348,7 +349,8 @@ const STEPS: Step[] = [
 				// n8n's resource locator: pick "From list" and open the list (loaded from the PERSCOM simulator)
 				const mode = locator.locator('[data-test-id="rlc-mode-selector"]').first();
 				await mode.click();
-				await sleep(400);
+				await sleep(600);
+				await save(s, 'resource-locator-modes'); // From list / By ID / By Email
 				const fromList = dropdownOption(s.page, /From list/i);
 				if (await fromList.isVisible().catch(() => false)) await fromList.click();
 				else await s.page.keyboard.press('Escape');
@@ -385,7 +387,8 @@ const STEPS: Step[] = [
 			const select = rank.locator('.el-select, [role="combobox"], input').first();
 			if (await select.isVisible().catch(() => false)) {
 				await select.click();
-				await sleep(1500);
+				await s.page.locator('.el-select-dropdown__item:visible').first().waitFor({ timeout: 15000 }).catch(() => log('Rank opened no dropdown (a number field)'));
+				await sleep(800);
 			} else log('no Rank input found');
 			await save(s, 'perscom-dropdown');
 		},
