@@ -46,8 +46,14 @@ const THEMES = ['light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];
 
 const PKG = 'n8n-nodes-people-sync';
-const SHOWCASE_ID = 'psShotsShowcase01';
-const AGENT_ID = 'psShotsAgent00001';
+/**
+ * Each theme gets its own copy of every workflow: the editor saves what a shot changes, and keeps a
+ * workflow read-only for a while in another browser session after one had it open.
+ */
+const workflowIds = (theme: Theme) => {
+	const t = theme === 'light' ? 'L' : 'D';
+	return { showcase: `psShotsShowcase${t}`, agent: `psShotsAgent0000${t}`, sync: `${loadTemplates()[0].id}${t}` };
+};
 const OPENAI_CREDENTIAL = { id: 'psShotsOpenAiCred', name: 'OpenAI account' };
 const NODE = {
 	auto: 'PERSCOM: Map Automatically',
@@ -78,7 +84,7 @@ interface WorkflowNode {
 const main0 = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
 
 /** The PERSCOM nodes the parameter shots open, behind a trigger with pinned sample people (the input panel shows them). */
-function showcaseWorkflow() {
+function showcaseWorkflow(id: string) {
 	const perscom = (id: string, name: string, position: Position, parameters: Record<string, unknown>): WorkflowNode => ({
 		id,
 		name,
@@ -102,7 +108,7 @@ function showcaseWorkflow() {
 	];
 	const trigger = 'Sample People';
 	return {
-		id: SHOWCASE_ID,
+		id,
 		name: 'People Sync: editor tour (screenshots)',
 		nodes: [
 			{ id: 's1', name: trigger, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 200] as Position, parameters: {} },
@@ -122,7 +128,7 @@ function showcaseWorkflow() {
 }
 
 /** The shape of test/e2e/agent.test.ts: an AI Agent with an OpenAI Chat Model and the People Sync nodes as its tools. */
-function agentWorkflow() {
+function agentWorkflow(id: string) {
 	const tool = (id: string, name: string, vendor: string, position: Position, parameters: Record<string, unknown>): WorkflowNode => ({
 		id,
 		name,
@@ -176,7 +182,7 @@ function agentWorkflow() {
 	];
 	const toAgent = (type: string) => ({ [type]: [[{ node: 'AI Agent', type, index: 0 }]] });
 	return {
-		id: AGENT_ID,
+		id,
 		name: 'People Sync: AI Agent with People Sync tools',
 		nodes,
 		connections: {
@@ -199,6 +205,7 @@ interface Shooter {
 	page: Page;
 	url: string;
 	theme: Theme;
+	ids: ReturnType<typeof workflowIds>;
 	written: string[];
 }
 
@@ -295,7 +302,7 @@ const STEPS: Step[] = [
 	{
 		name: 'nodes-panel-people',
 		run: async (s) => {
-			await openWorkflow(s, SHOWCASE_ID);
+			await openWorkflow(s, s.ids.showcase);
 			const creator = await searchNodes(s, 'people');
 			const names = await creator.locator('[data-test-id="node-creator-item-name"]').allInnerTexts();
 			const found = VENDORS.filter((v) => names.some((n) => n.trim().startsWith(v.name)));
@@ -308,7 +315,7 @@ const STEPS: Step[] = [
 		(vendor): Step => ({
 			name: `actions-${vendor.key}`,
 			run: async (s) => {
-				await openWorkflow(s, SHOWCASE_ID);
+				await openWorkflow(s, s.ids.showcase);
 				const creator = await searchNodes(s, vendor.name);
 				const item = creator.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: new RegExp(`^\\s*${vendor.name}\\s*$`) }).first();
 				await item.click();
@@ -321,7 +328,7 @@ const STEPS: Step[] = [
 	{
 		name: 'mapper-auto',
 		run: async (s) => {
-			await openWorkflow(s, SHOWCASE_ID);
+			await openWorkflow(s, s.ids.showcase);
 			await openNode(s, NODE.auto);
 			await s.page.locator('[data-test-id="mapping-mode-select"]').first().waitFor({ timeout: 20000 });
 			await save(s, 'mapper-auto');
@@ -330,7 +337,7 @@ const STEPS: Step[] = [
 	{
 		name: 'mapper-manual',
 		run: async (s) => {
-			await openWorkflow(s, SHOWCASE_ID);
+			await openWorkflow(s, s.ids.showcase);
 			await openNode(s, NODE.manual);
 			const mapper = s.page.locator('[data-test-id="resource-mapper-container"]').first();
 			await mapper.waitFor({ timeout: 20000 });
@@ -342,7 +349,7 @@ const STEPS: Step[] = [
 	{
 		name: 'resource-locator',
 		run: async (s) => {
-			await openWorkflow(s, SHOWCASE_ID);
+			await openWorkflow(s, s.ids.showcase);
 			await openNode(s, NODE.get);
 			const locator = s.page.locator('[data-test-id="resource-locator-id"]').first();
 			if (await locator.isVisible().catch(() => false)) {
@@ -368,7 +375,7 @@ const STEPS: Step[] = [
 	{
 		name: 'perscom-dropdown',
 		run: async (s) => {
-			await openWorkflow(s, SHOWCASE_ID);
+			await openWorkflow(s, s.ids.showcase);
 			await openNode(s, NODE.getAll);
 			const ndv = s.page.locator('[data-test-id="ndv"]').first();
 			const filters = ndv.locator('[data-test-id="parameter-item"]').filter({ hasText: /^\s*Filters/ }).first();
@@ -396,7 +403,7 @@ const STEPS: Step[] = [
 	{
 		name: 'agent-canvas',
 		run: async (s) => {
-			await openWorkflow(s, AGENT_ID);
+			await openWorkflow(s, s.ids.agent);
 			await zoomToFit(s.page);
 			await save(s, 'agent-canvas');
 		},
@@ -405,7 +412,7 @@ const STEPS: Step[] = [
 		name: 'sync-workflow',
 		run: async (s) => {
 			const template = loadTemplates()[0];
-			await openWorkflow(s, template.id);
+			await openWorkflow(s, s.ids.sync);
 			const execute = s.page.locator('[data-test-id="execute-workflow-button"]').first();
 			await execute.click();
 			const done = s.page.getByText(/Workflow executed successfully|Problem in node|Workflow execution had an error/i).first();
@@ -427,7 +434,7 @@ async function shootTheme(browser: Browser, url: string, theme: Theme, steps: St
 	await context.addInitScript({ content: `window.localStorage.setItem('N8N_THEME', ${JSON.stringify(theme)});` });
 	const page = await context.newPage();
 	page.setDefaultTimeout(30000);
-	const s: Shooter = { page, url, theme, written: [] };
+	const s: Shooter = { page, url, theme, ids: workflowIds(theme), written: [] };
 	const failed: string[] = [];
 	try {
 		await signIn(page, url);
@@ -487,9 +494,12 @@ async function main(argv: string[]): Promise<number> {
 			// the agent canvas is only looked at, never run: its model credential points at a closed port on 127.0.0.1
 			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-screenshots-not-a-key', url: `http://127.0.0.1:${await runtime.freePort()}/v1`, header: false } },
 		]);
-		await runtime.importWorkflow(home.env, showcaseWorkflow());
-		await runtime.importWorkflow(home.env, agentWorkflow());
-		await runtime.importWorkflow(home.env, loadTemplates()[0].workflow);
+		for (const theme of themes) {
+			const ids = workflowIds(theme);
+			await runtime.importWorkflow(home.env, showcaseWorkflow(ids.showcase));
+			await runtime.importWorkflow(home.env, agentWorkflow(ids.agent));
+			await runtime.importWorkflow(home.env, { ...loadTemplates()[0].workflow, id: ids.sync });
+		}
 		editor = await runtime.startEditor(home.env, { port: 0 });
 		await runtime.ownerSession(editor); // sets the owner up on this fresh instance
 		log(`n8n editor at ${editor.url}`);
