@@ -363,8 +363,7 @@ const STEPS: Step[] = [
 				else await s.page.keyboard.press('Escape');
 				await sleep(400);
 				await locator.locator('[data-test-id="rlc-input"]').first().click();
-				await s.page.locator('[data-test-id="resource-locator-dropdown"]').first().waitFor({ timeout: 20000 }).catch(() => log('no resource locator list appeared'));
-				await s.page.locator('[data-test-id="rlc-item"]').first().waitFor({ timeout: 20000 }).catch(() => log('the list shows no items'));
+				await s.page.locator('[data-test-id="rlc-item"]:visible').first().waitFor({ timeout: 20000 }).catch(() => log('the From list shows no users'));
 				await sleep(800);
 			} else {
 				log('PERSCOM Get has no resource locator yet: shooting its plain ID field');
