@@ -8,6 +8,7 @@ import { pairBatchAnswer } from '../../nodes/Flameup/batchAnswer';
 import type { FlameupPerson, FlameupPersonPayload } from '../../nodes/Flameup/mapping';
 import { objectWithArray, recordsWithIds } from '../../nodes/shared/engine/answers';
 import { runWorkflow } from '../workflow/harness';
+import { latencyBench } from './latencyBench';
 import { syncBench } from './syncBench';
 
 interface Row {
@@ -73,6 +74,9 @@ async function main() {
 
 	console.log(`\nHourly sync of ${size.toLocaleString('en-US')} people, second run with 1 % changed (minimum = reads the pair needs + ⌈changed / max batch⌉ writes; Flashduty updates one member per request; PERSCOM at 1,000 requests/minute):`);
 	console.table(await syncBench(size));
+
+	console.log('\nAt a distance: each answer 200 ms after its request arrives (requests in flight together; bound = the documented rate limit alone):');
+	console.table(await latencyBench(200, size));
 }
 
 /**
