@@ -15,7 +15,10 @@ export class MemberDirectory {
 
 	readonly byEmail = new Map<string, FlashdutyMember>();
 
-	/** False when the list was longer than the 10,000 members the API lets anyone read. */
+	/**
+	 * False when the list was longer than the API lets anyone read: 10,000 members in each order, so
+	 * the oldest and the newest 10,000 together (more than 20,000 when they do not meet).
+	 */
 	complete = true;
 
 	/** True when the list changed while it was read: members it lacks were each looked up by email. */
@@ -39,7 +42,8 @@ export class MemberDirectory {
  * - the first page of the whole list (100 members, oldest first) is read; a small account is done;
  * - when items carry a member ID or an externalId (ref_id) — /member/list cannot search ref_id — or
  *   when reading the rest of the list takes no more requests than one email look-up per item, the
- *   whole list is read (as far as the API lets anyone read: 10,000 members);
+ *   whole list is read (as far as the API lets anyone read: 10,000 members oldest first, then the
+ *   newest until the two reads meet, so up to 20,000);
  * - otherwise, and for emails beyond those 10,000, each email is looked up with /member/list
  *   `query` and an exact match;
  * - and when the list changed while it was read (a member added, removed or updated can shift the
@@ -73,7 +77,7 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	if (readAll) {
 		const { members, cut, changed } = await listMembers(client, { body: order, action, firstPage: first });
 		members.forEach((m) => directory.add(m));
-		directory.complete = !cut;
+		directory.complete = !cut || (await readNewestUntilMet(client, directory, action));
 		directory.changed = changed;
 		verify = changed || first.total === undefined;
 	}
@@ -83,6 +87,25 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 	}
 	if (readAll && (!directory.complete || verify)) await findMembersById(client, directory, inputs);
 	return directory;
+}
+
+/**
+ * After an oldest-first read cut at the API's reach (p × limit ≤ 10,000 holds for each order), the
+ * newest members, newest first, until the read meets a member the first read holds (the two reads
+ * then cover the whole list) or the list ends; false when the reach ends first (more than 20,000
+ * members). docs/vendors/flashduty.md#pagination.
+ */
+async function readNewestUntilMet(client: VendorClient, directory: MemberDirectory, action: string): Promise<boolean> {
+	for (let p = 1; p * FLASHDUTY_MAX_PAGE <= FLASHDUTY_REACHABLE_ITEMS; p++) {
+		const page = await listMembersPage(client, { orderby: 'created_at', asc: false, p, limit: FLASHDUTY_MAX_PAGE }, action);
+		let met = false;
+		for (const member of page.items) {
+			if (directory.byId.has(member.member_id)) met = true;
+			else directory.add(member);
+		}
+		if (met || page.items.length < FLASHDUTY_MAX_PAGE || page.hasMore === false) return true;
+	}
+	return false;
 }
 
 /**

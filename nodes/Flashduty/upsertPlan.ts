@@ -141,7 +141,7 @@ export function plannedUpdate(record: MemberRecord, member: FlashdutyMember, ski
 /** Why an item that matches no member cannot be invited either; undefined when it can. */
 function cannotInvite(ctx: IExecuteFunctions, directory: MemberDirectory, { payload: input, index }: MemberRecord): Error | undefined {
 	if (input.id) {
-		const where = directory.complete ? '' : ' among the first 10,000 members the API lets the node read';
+		const where = directory.complete ? '' : ' among the oldest and newest 10,000 members the API lets the node read';
 		return inputError(ctx.getNode(), `No Flashduty member has the ID "${clip(input.id)}"${where}`, index, 'Check the ID, or remove "id"/"member_id" from the item so that it is matched by externalId or email (and invited when nothing matches).');
 	}
 	if (!input.email && !input.phone) {

@@ -322,14 +322,32 @@ describe('Flashduty Mirror', () => {
 		expect(sim.members.size).toBe(8);
 	});
 
-	test('an account longer than the 10,000 members the API lets anyone read: the mirror removes and writes nothing, and fails', async () => {
+	test('an account of 10,050 members: read oldest first to the API\'s reach, then newest first until the two reads meet; the mirror sees every member', async () => {
 		const seeded = sim.seedSample(samplePeople(0, 10_050));
-		const result = await run([{ ...itemsFor(seeded.slice(0, 1))[0], timezone: 'Europe/Paris' }], { operation: 'mirror', options: { maxRemovePercent: 100 } });
-		expect(result.error?.message).toMatch(/more members than the 10,000 .*wrote and removed nothing/);
-		expect(writes()).toBe(0);
-		expect(sim.calls('/member/list').every((r) => ((r.body as IDataObject).p as number) <= 100)).toBe(true);
+		const newest = seeded[seeded.length - 1];
+		const result = await run([{ ...itemsFor([newest])[0], timezone: 'Europe/Paris' }], { operation: 'mirror', managedPrefix: 'nobody-' });
+		expect(result.error).toBeUndefined();
+		// The newest member lies past the first 10,000: matched (updated), not invited again.
+		expect(actions(result)).toEqual(['updated']);
+		const lists = sim.calls('/member/list').map((r) => r.body as IDataObject);
+		expect(lists.filter((b) => b.asc === true)).toHaveLength(100);
+		// Page 1 newest first (members 10,049…9,950) meets the oldest-first read (…9,999): one page.
+		expect(lists.filter((b) => b.asc === false).map((b) => b.p)).toEqual([1]);
+		expect(lists.every((b) => (b.p as number) <= 100)).toBe(true);
+		expect(sim.members.get(newest.member_id)?.time_zone).toBe('Europe/Paris');
 		expect(sim.members.size).toBe(10_050);
 	}, 60_000);
+
+	test('an account longer than the 20,000 members the API lets anyone read (10,000 in each order): the mirror removes and writes nothing, and fails', async () => {
+		const seeded = sim.seedSample(samplePeople(0, 20_050));
+		const result = await run([{ ...itemsFor(seeded.slice(0, 1))[0], timezone: 'Europe/Paris' }], { operation: 'mirror', options: { maxRemovePercent: 100 } });
+		expect(result.error?.message).toMatch(/more members than the 20,000 .*wrote and removed nothing/);
+		expect(writes()).toBe(0);
+		const lists = sim.calls('/member/list').map((r) => r.body as IDataObject);
+		expect(lists.filter((b) => b.asc === false)).toHaveLength(100);
+		expect(lists.every((b) => (b.p as number) <= 100)).toBe(true);
+		expect(sim.members.size).toBe(20_050);
+	}, 120_000);
 
 	test('Allow Empty Input: an input of one empty item removes every managed member', async () => {
 		const { hr, ext } = seedAccount();

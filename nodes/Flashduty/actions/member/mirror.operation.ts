@@ -133,7 +133,7 @@ export const execute: Operation = async function (items, client) {
 		if (!directory.complete) {
 			throw refusal(
 				this,
-				'The account has more members than the 10,000 Flashduty\'s API lets anyone read',
+				'The account has more members than the 20,000 Flashduty\'s API lets anyone read (10,000 oldest first, 10,000 newest first)',
 				'A mirror must see every member to know which are absent from the input. Use Batch Upsert (which does not remove) and Delete for the members to remove.',
 			);
 		}
