@@ -9,7 +9,7 @@ import { FLAMEUP_MAPPER_FIELDS } from '../../mapping';
  * Fields); 1.1, the version new nodes get, gives them n8n's field mapper (`columns`), as Create or
  * Update Many has. Saved version-1 nodes keep their parameters and behaviour.
  */
-export const FIRST_VERSION = { '@version': [1] };
+const FIRST_VERSION = { '@version': [1] };
 export const MAPPER_VERSION = { '@version': [1.1] };
 
 /** Shows a version-1 parameter only on version-1 nodes. */
