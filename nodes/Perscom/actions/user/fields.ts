@@ -65,25 +65,6 @@ export function readIncludeOption(ctx: IExecuteFunctions, itemIndex = 0): string
 /** The choice that sets no filter: 0, the default, as the number field these filters were before. */
 export const ANY_CHOICE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };
 
-/** What n8n asks of a dropdown loaded from the API (its lint rule for dynamic options). */
-const CHOOSE_OR_EXPRESSION = 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>';
-
-/**
- * A filter on a roster record (rank, unit...): a dropdown of PERSCOM's records loaded from the API
- * (`loadOptionsMethod`), whose values are the numeric IDs, so a saved number (0 = any) or an
- * expression giving an ID keeps working.
- */
-const idFilter = (displayName: string, name: string, what: string, method: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'options',
-	// 0 is the "Any" choice every roster method lists first (the rule cannot see `method` through the variable).
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
-	default: 0,
-	typeOptions: { loadOptionsMethod: method },
-	description: ['Only users with this', what, '(Any: no filter).', CHOOSE_OR_EXPRESSION].join(' '),
-});
-
 /** The dropdowns' `methods.loadOptions` of the nodes showing these filters: "Any", then the records by name. */
 export const rosterLoadOptions: Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>> = Object.fromEntries(
 	(
@@ -166,8 +147,24 @@ export function userFilters(operations: string[], description: string): INodePro
 			default: '',
 			description: 'Only users whose name contains this text',
 		},
-		idFilter('Position Name or ID', 'positionId', 'position', 'getPositions'),
-		idFilter('Rank Name or ID', 'rankId', 'rank', 'getRanks'),
+		// Position, Rank, Specialty, Status, Unit: dropdowns of PERSCOM's records (`methods.loadOptions`), written out for n8n's
+		// lint rules; the values are the numeric IDs, so a saved number (0 = any, the first choice) or an expression keeps working.
+		{
+			displayName: 'Position Name or ID',
+			name: 'positionId',
+			type: 'options',
+			default: 0,
+			typeOptions: { loadOptionsMethod: 'getPositions' },
+			description: 'Only users with this position (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Rank Name or ID',
+			name: 'rankId',
+			type: 'options',
+			default: 0,
+			typeOptions: { loadOptionsMethod: 'getRanks' },
+			description: 'Only users with this rank (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
 		{
 			displayName: 'Search',
 			name: 'search',
@@ -175,9 +172,30 @@ export function userFilters(operations: string[], description: string): INodePro
 			default: '',
 			description: 'Text PERSCOM searches for in its searchable user fields (name, email...)',
 		},
-		idFilter('Specialty Name or ID', 'specialtyId', 'specialty', 'getSpecialties'),
-		idFilter('Status Name or ID', 'statusId', 'roster status', 'getStatuses'),
-		idFilter('Unit Name or ID', 'unitId', 'unit', 'getUnits'),
+		{
+			displayName: 'Specialty Name or ID',
+			name: 'specialtyId',
+			type: 'options',
+			default: 0,
+			typeOptions: { loadOptionsMethod: 'getSpecialties' },
+			description: 'Only users with this specialty (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Status Name or ID',
+			name: 'statusId',
+			type: 'options',
+			default: 0,
+			typeOptions: { loadOptionsMethod: 'getStatuses' },
+			description: 'Only users with this roster status (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Unit Name or ID',
+			name: 'unitId',
+			type: 'options',
+			default: 0,
+			typeOptions: { loadOptionsMethod: 'getUnits' },
+			description: 'Only users with this unit (Any: no filter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
 		{
 			displayName: 'Updated Since',
 			name: 'updatedSince',
