@@ -1,10 +1,10 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { WRITE_FIELDS_METHOD, writeFieldsMethod } from '../shared/helpers/mapper';
+import { writeFieldsMethod } from '../shared/helpers/mapper';
 import * as person from './actions/person';
 import { router } from './actions/router';
 import { CREATE_FIELDS, CREATE_FIELDS_METHOD, UPDATE_FIELDS, UPDATE_FIELDS_METHOD } from './actions/person/fields';
-import { customTraitFields } from './customTraitFields';
+import { withCustomTraits } from './customTraitFields';
 import { searchPeople } from './listSearch';
 import { FLAMEUP_MAPPER_FIELDS } from './mapping';
 
@@ -38,9 +38,9 @@ export class Flameup implements INodeType {
 
 	methods = {
 		resourceMapping: {
-			...writeFieldsMethod(FLAMEUP_MAPPER_FIELDS, WRITE_FIELDS_METHOD, customTraitFields),
-			...writeFieldsMethod(CREATE_FIELDS, CREATE_FIELDS_METHOD, customTraitFields),
-			...writeFieldsMethod(UPDATE_FIELDS, UPDATE_FIELDS_METHOD, customTraitFields),
+			...writeFieldsMethod(withCustomTraits(FLAMEUP_MAPPER_FIELDS)),
+			...writeFieldsMethod(withCustomTraits(CREATE_FIELDS), CREATE_FIELDS_METHOD),
+			...writeFieldsMethod(withCustomTraits(UPDATE_FIELDS), UPDATE_FIELDS_METHOD),
 		},
 		listSearch: { searchPeople },
 	};

@@ -22,7 +22,7 @@ function fieldType(value: unknown): FieldType {
  * from the first 100 people: Flameup documents no list of trait names (docs/vendors/flameup.md).
  * Traits no sampled person has are still written through Custom Traits (JSON).
  */
-export async function customTraitFields(ctx: ILoadOptionsFunctions): Promise<ResourceMapperField[]> {
+async function customTraitFields(ctx: ILoadOptionsFunctions): Promise<ResourceMapperField[]> {
 	const client = await VendorClient.create(ctx, flameupApi);
 	const { people } = await listPeople(client, { filters: {}, limit: SAMPLE_SIZE });
 	const seen = new Map<string, unknown>();
@@ -34,4 +34,9 @@ export async function customTraitFields(ctx: ILoadOptionsFunctions): Promise<Res
 	return [...seen.entries()]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([name, value]) => mapperField(`${TRAIT_PREFIX}${name}`, `${name} (Custom Trait)`, fieldType(value)));
+}
+
+/** `fields`, then the workspace's custom traits; `fields` alone when the traits cannot be read (the mapper is never blocked). */
+export function withCustomTraits(fields: ResourceMapperField[]): (ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]> {
+	return async (ctx) => [...fields, ...(await customTraitFields(ctx).catch((): ResourceMapperField[] => []))];
 }

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { VendorClient } from '../shared/engine/request';
-import { listEntry, searchResult, searchText, tokenNumber } from '../shared/helpers/listSearch';
+import { listEntry, morePages, searchResult, searchText, tokenNumber } from '../shared/helpers/listSearch';
 import { FLASHDUTY_MAX_PAGE, FLASHDUTY_REACHABLE_ITEMS, flashdutyApi } from './api';
 import { unifiedFromFlashduty } from './mapping';
 import { listMembersPage } from './members';
@@ -22,9 +22,7 @@ export async function searchMembers(this: ILoadOptionsFunctions, filter?: string
 	const query = searchText(filter);
 	const body = { p: page, limit: FLASHDUTY_MAX_PAGE, orderby: 'created_at', asc: true, ...(query ? { query } : {}) };
 	const { items, total, hasMore } = await listMembersPage(client, body, 'list members to pick from');
-	const more =
-		page * FLASHDUTY_MAX_PAGE < FLASHDUTY_REACHABLE_ITEMS &&
-		(hasMore ?? (total !== undefined ? page * FLASHDUTY_MAX_PAGE < total : items.length === FLASHDUTY_MAX_PAGE));
+	const more = page * FLASHDUTY_MAX_PAGE < FLASHDUTY_REACHABLE_ITEMS && morePages(page, FLASHDUTY_MAX_PAGE, { items, total, hasMore });
 	return searchResult(
 		items.map((member) => listEntry(unifiedFromFlashduty(member))),
 		more ? page + 1 : undefined,

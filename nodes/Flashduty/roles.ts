@@ -3,6 +3,7 @@ import { NodeOperationError, type ILoadOptionsFunctions, type INodePropertyOptio
 import { answerShape } from '../shared/engine/answers';
 import { VendorClient } from '../shared/engine/request';
 import { asRecord } from '../shared/engine/values';
+import { byName } from '../shared/helpers/listSearch';
 import { flashdutyApi } from './api';
 
 /**
@@ -49,14 +50,14 @@ export async function listRoles(client: VendorClient): Promise<INodePropertyOpti
 			description: 'The roles are not listed rather than listed with some missing. Open the list again; if it keeps happening, enter the role ID with an expression, and check the credential\'s Base URL (a proxy may be cutting Flashduty\'s answers).',
 		});
 	}
-	return roles
-		.map((role) => {
+	return byName(
+		roles.map((role) => {
 			const label = role.role_name.trim() === '' ? `#${role.role_id}` : role.role_name;
 			// A disabled custom role grants nothing until it is enabled again: say so in the list.
 			const state = typeof role.status === 'string' && role.status !== '' && role.status !== 'enabled' ? ` (${role.status})` : '';
 			return { name: `${label}${state}`, value: role.role_id };
-		})
-		.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.value - b.value);
+		}),
+	);
 }
 
 /** The roles for the editor's dropdowns. */

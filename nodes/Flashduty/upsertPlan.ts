@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption } from '../shared/descriptions/common';
-import { fanOut, inParallel, sendInBatches, writeSettled, type Attempt } from '../shared/engine/batch';
+import { inParallel, sendInBatches, writeSettled, type Attempt } from '../shared/engine/batch';
 import { errorContext, inputError, isValidationError } from '../shared/engine/errors';
 import type { VendorClient } from '../shared/engine/request';
 import { clip } from '../shared/engine/values';
@@ -302,8 +302,8 @@ export async function sendInvites(ctx: IExecuteFunctions, client: VendorClient, 
 				{ concurrency: client.maxInFlight, splitWhen: isRefusedData },
 			),
 		reread: async (pending) => {
-			const found = await fanOut(pending.map((_, i) => String(i)), client.maxInFlight, async (i) => await findInvited(client, pending[Number(i)]));
-			return new Map([...found].flatMap(([i, member]): Array<[MemberRecord, FlashdutyMember]> => (member ? [[pending[Number(i)], member]] : [])));
+			const found = await inParallel(pending.length, client.maxInFlight, async (i) => await findInvited(client, pending[i]));
+			return new Map(pending.flatMap((record, i): Array<[MemberRecord, FlashdutyMember]> => (found[i] ? [[record, found[i] as FlashdutyMember]] : [])));
 		},
 		unsettled: (r, error) => mayBeStoredError(ctx.getNode(), error, r.index, `The member "${describeMember(r.payload)}"`, 'Look the member up with Get (by email) or in the Flashduty console'),
 		notStored: (r, error) => notStoredError(ctx.getNode(), error, r.index, `The member "${describeMember(r.payload)}" was not invited`),

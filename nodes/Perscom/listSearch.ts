@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { VendorClient } from '../shared/engine/request';
-import { listEntry, searchResult, searchText, tokenNumber } from '../shared/helpers/listSearch';
+import { listEntry, morePages, searchResult, searchText, tokenNumber } from '../shared/helpers/listSearch';
 import { PERSCOM_MAX_PAGE, perscomApi } from './api';
 import { unifiedFromPerscom } from './mapping';
 import { listUsersPage } from './users';
@@ -18,7 +18,7 @@ export async function searchUsers(this: ILoadOptionsFunctions, filter?: string, 
 	const client = await VendorClient.create(this, perscomApi);
 	const page = tokenNumber(paginationToken, 1);
 	const { items, hasMore, total } = await listUsersPage(client, { text: searchText(filter), page, limit: PERSCOM_MAX_PAGE, action: 'list users to pick from' });
-	const more = hasMore ?? (total !== undefined ? page * PERSCOM_MAX_PAGE < total : items.length === PERSCOM_MAX_PAGE);
+	const more = morePages(page, PERSCOM_MAX_PAGE, { items, total, hasMore });
 	return searchResult(
 		items.map((user) => listEntry(unifiedFromPerscom(user))),
 		more ? page + 1 : undefined,

@@ -4,6 +4,7 @@ import { answerShape, recordsWithIds } from '../shared/engine/answers';
 import { incompleteList, paginate } from '../shared/engine/paginate';
 import { VendorClient } from '../shared/engine/request';
 import { asRecord } from '../shared/engine/values';
+import { byName } from '../shared/helpers/listSearch';
 import { PERSCOM_MAX_PAGE, perscomApi } from './api';
 
 /**
@@ -68,9 +69,7 @@ export async function listRoster(client: VendorClient, kind: RosterKind): Promis
 			return { items: body.data, hasMore, total: typeof meta.total === 'number' ? meta.total : undefined };
 		},
 	});
-	return items
-		.map((record) => ({ name: record.name.trim() === '' ? `#${record.id}` : record.name, value: record.id }))
-		.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.value - b.value);
+	return byName(items.map((record) => ({ name: record.name.trim() === '' ? `#${record.id}` : record.name, value: record.id })));
 }
 
 /** Each roster list for the editor: one client per call, as the editor loads one dropdown at a time. */

@@ -8,9 +8,6 @@ export class InFlightLimit {
 
 	private readonly waiting: Array<() => void> = [];
 
-	/** The most requests that were ever in flight together (for tests and the benchmark). */
-	peak = 0;
-
 	/** The places open now: `max`, or fewer while the key is seen shared with other clients (`narrow`). */
 	private cap: number;
 
@@ -22,7 +19,6 @@ export class InFlightLimit {
 	async enter(): Promise<void> {
 		if (this.active < this.cap) {
 			this.active++;
-			this.peak = Math.max(this.peak, this.active);
 			return;
 		}
 		await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -44,11 +40,6 @@ export class InFlightLimit {
 			this.active++;
 			this.waiting.shift()?.();
 		}
-	}
-
-	/** Requests in flight now. */
-	get inFlight(): number {
-		return this.active;
 	}
 }
 

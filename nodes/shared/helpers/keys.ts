@@ -141,8 +141,8 @@ export function itemFieldPath(value: unknown): string[] | undefined {
 }
 
 /**
- * How parameter `name` is read for each item: as n8n reads it (`getNodeParameter`, ~1 ms an item
- * in n8n 2.x, most of a large Get's time), except when the saved value is an item-field expression
+ * How parameter `name` is read for each item: as n8n reads it (`getNodeParameter`, an expression
+ * evaluation per item, much of a large Get's time), except when the saved value is an item-field expression
  * (`{{ $json.id }}`, plain or inside a resource locator): then the field is read from the item
  * itself, which is what n8n's evaluation of that expression gives. Anything else (other
  * expressions, `$fromAI()`, constants) goes through n8n.

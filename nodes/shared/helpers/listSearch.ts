@@ -1,6 +1,8 @@
-import type { INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type { INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import type { UnifiedPerson } from '../person/unified';
+
+// What the editor's lists show: From List entries (`methods.listSearch`) and dropdowns loaded from the API (`methods.loadOptions`).
 
 /**
  * What the editor's "From List" shows for one record: "<name> (<email>)" (or whichever of the two it
@@ -35,3 +37,22 @@ export function matchesText(person: UnifiedPerson, text: string | undefined): bo
 export function searchResult(results: INodeListSearchItems[], next?: number): INodeListSearchResult {
 	return next === undefined ? { results } : { results, paginationToken: String(next) };
 }
+
+/**
+ * Whether pages follow page `page` of a list read `pageSize` at a time: the vendor's own flag when it
+ * sends one, else its total, else a full page.
+ */
+export function morePages(page: number, pageSize: number, answer: { items: unknown[]; total?: number; hasMore?: boolean }): boolean {
+	return answer.hasMore ?? (answer.total !== undefined ? page * pageSize < answer.total : answer.items.length === pageSize);
+}
+
+/** Dropdown options in the order a person looks for them: by name (case-insensitive), then by ID. */
+export function byName(options: Array<{ name: string; value: number }>): INodePropertyOptions[] {
+	return options.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.value - b.value);
+}
+
+/**
+ * The first choice of a filter dropdown loaded from the API: no filter. Its value 0 is the default,
+ * what these filters held when they were number fields ("0 = any"), so saved workflows stay valid.
+ */
+export const ANY_CHOICE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };

@@ -13,7 +13,7 @@ import type {
 import { showFor } from '../descriptions/common';
 
 /** The name of the node's `methods.resourceMapping` entry every write's Fields parameter loads. */
-export const WRITE_FIELDS_METHOD = 'getWriteFields';
+const WRITE_FIELDS_METHOD = 'getWriteFields';
 
 /** How a Fields parameter starts and which `methods.resourceMapping` entry loads its fields. */
 export interface FieldsMapperOptions {
@@ -67,21 +67,18 @@ export function mapperField(
 
 /**
  * A node's `methods.resourceMapping` entry (under `method`, default `getWriteFields`): the fields a
- * write offers, a fixed list or a function of the editor's context (which may read choices from the
- * API and must not fail), followed by the fields `more` loads from the vendor (e.g. Flameup's
- * custom traits). When those cannot be read the others are still offered: the mapper is never
- * blocked by the vendor (and nothing runs here: a run reads the values, not this list).
+ * write offers, a fixed list or a function of the editor's context that reads choices or more
+ * fields from the API (PERSCOM's roster dropdowns, Flameup's custom traits) and must not fail: what
+ * it cannot read it leaves out, so the mapper is never blocked by the vendor (a run reads the
+ * values, not this list).
  */
 export function writeFieldsMethod(
 	fields: ResourceMapperField[] | ((ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>),
 	method = WRITE_FIELDS_METHOD,
-	more?: (ctx: ILoadOptionsFunctions) => Promise<ResourceMapperField[]>,
 ): Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> {
 	return {
 		[method]: async function (this: ILoadOptionsFunctions) {
-			const fixed = typeof fields === 'function' ? await fields(this) : fields;
-			const loaded = more ? await more(this).catch(() => []) : [];
-			return { fields: [...fixed, ...loaded] };
+			return { fields: typeof fields === 'function' ? await fields(this) : fields };
 		},
 	};
 }

@@ -4,6 +4,7 @@ import { limitFields, outputFieldsField, returnAllField, showFor, simplifyField 
 import { inputError } from '../../../shared/engine/errors';
 import { changingListWarning } from '../../../shared/engine/paginate';
 import { text } from '../../../shared/engine/values';
+import { ANY_CHOICE } from '../../../shared/helpers/listSearch';
 import { forEachItem, shapeRecord } from '../../../shared/helpers/output';
 import { withOutputFields } from '../../../shared/helpers/outputFields';
 import { listParameters } from '../../../shared/helpers/parameters';
@@ -73,13 +74,10 @@ export const description: INodeProperties[] = [
 	outputFieldsField('member', ['getAll']),
 ];
 
-/** The choice that sets no filter: 0, the default (Flashduty's server reads a zero role_id as none: Go's zero value). */
-const ANY_ROLE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };
-
 /** The Role filter's `methods.loadOptions` (the Flashduty node and its trigger): "Any", then the roles by name. */
 export const roleLoadOptions = {
 	async getRoles(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		return [ANY_ROLE, ...(await roleOptions(this))];
+		return [ANY_CHOICE, ...(await roleOptions(this))];
 	},
 };
 

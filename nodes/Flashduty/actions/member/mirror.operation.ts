@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { showFor, simplifyField, upsertNotice } from '../../../shared/descriptions/common';
-import { fanOut, writeSettled, type Attempt } from '../../../shared/engine/batch';
+import { inParallel, writeSettled, type Attempt } from '../../../shared/engine/batch';
 import type { VendorClient } from '../../../shared/engine/request';
 import { errorItem, mayBeStoredError, notStoredError, outcomeJson, stopBeforeWriting, writeOutputs, writeResults } from '../../../shared/helpers/output';
 import { fieldsMapper, jsonToMap } from '../../../shared/helpers/mapper';
@@ -154,12 +154,7 @@ export const execute: Operation = async function (items, client) {
 		} else {
 			outcomes.push(...(await sendUpdates(this, client, plan.updates)));
 			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
-			const removed = await fanOut(
-				toRemove.map((_, i) => String(i)),
-				client.maxInFlight,
-				async (i) => await removeMember(this, client, toRemove[Number(i)], force),
-			);
-			removals = toRemove.map((_, i) => removed.get(String(i)) as Attempt<FlashdutyMember, FlashdutyMember>);
+			removals = await inParallel(toRemove.length, client.maxInFlight, async (i) => await removeMember(this, client, toRemove[i], force));
 		}
 	} finally {
 		await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);

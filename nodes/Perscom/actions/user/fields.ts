@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import { showFor } from '../../../shared/descriptions/common';
+import { ANY_CHOICE } from '../../../shared/helpers/listSearch';
 import { VendorClient } from '../../../shared/engine/request';
 import { perscomApi } from '../../api';
 import { listRoster, rosterOptions, type RosterKind } from '../../lookups';
@@ -61,9 +62,6 @@ export function readIncludeOption(ctx: IExecuteFunctions, itemIndex = 0): string
 	const value = ctx.getNodeParameter('options.include', itemIndex, []) as unknown;
 	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
-
-/** The choice that sets no filter: 0, the default, as the number field these filters were before. */
-export const ANY_CHOICE: INodePropertyOptions = { name: 'Any (No Filter)', value: 0 };
 
 /** The dropdowns' `methods.loadOptions` of the nodes showing these filters: "Any", then the records by name. */
 export const rosterLoadOptions: Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>> = Object.fromEntries(
