@@ -44,13 +44,16 @@ export class MemberDirectory {
  *   when reading the rest of the list takes no more requests than one email look-up per item, the
  *   whole list is read (as far as the API lets anyone read: 10,000 members oldest first, then the
  *   newest until the two reads meet, so up to 20,000);
- * - otherwise, and for emails beyond those 10,000, each email is looked up with /member/list
+ * - otherwise, and for emails beyond those 20,000, each email is looked up with /member/list
  *   `query` and an exact match;
- * - and when the list changed while it was read (a member added, removed or updated can shift the
- *   pages, so that one that existed throughout is missed), or had 1,000 members or more (whose
- *   total Flashduty caps, so that a change goes unseen), every email it did not match is looked up
- *   that way too, and every member ID it did not show is checked: a member absent from the
- *   directory is then truly absent, never lost to drift.
+ * - when the list was seen changing while it was read (pages that overlap or fall short), every
+ *   email it did not match is looked up that way too;
+ * - and when the list changed or had 1,000 members or more (Flashduty caps the total, so a member
+ *   removed mid-read can shift the pages unseen), every member ID the items give and the list did
+ *   not show is checked with /person/infos (100 a request): a member ID reported missing is truly
+ *   missing. An email missed that way is caught when it is invited: Flashduty refuses an invite of
+ *   an email in use, and the invite path then looks the member up and updates it (upsertPlan.ts,
+ *   sendInvites), so such drift costs requests only when it happens.
  * `wholeList` (Mirror) reads the whole list in any case; `complete` then says whether it is all of it.
  */
 export async function loadMemberDirectory(client: VendorClient, inputs: MemberInput[], options: { wholeList?: boolean } = {}): Promise<MemberDirectory> {
@@ -72,20 +75,20 @@ export async function loadMemberDirectory(client: VendorClient, inputs: MemberIn
 		first.total !== undefined ? Math.ceil(first.total / FLASHDUTY_MAX_PAGE) - 1 : FLASHDUTY_REACHABLE_ITEMS / FLASHDUTY_MAX_PAGE - 1;
 	const readAll = needFullList || pagesLeft <= unmatchedEmails().length;
 	// From 1,000 members on, Flashduty's total is capped: a member removed mid-read shifts the pages
-	// unseen, so what the list did not show is looked up as if it had changed.
-	let verify = false;
+	// unseen, so member IDs the list did not show are checked (a batch read, cheap).
+	let checkIds = false;
 	if (readAll) {
 		const { members, cut, changed } = await listMembers(client, { body: order, action, firstPage: first });
 		members.forEach((m) => directory.add(m));
 		directory.complete = !cut || (await readNewestUntilMet(client, directory, action));
 		directory.changed = changed;
-		verify = changed || first.total === undefined;
+		checkIds = changed || first.total === undefined;
 	}
-	if (!readAll || !directory.complete || verify) {
+	if (!readAll || !directory.complete || directory.changed) {
 		const found = await fanOut(unmatchedEmails(), client.maxInFlight, async (email) => await findMemberByEmail(client, email));
 		for (const member of found.values()) if (member) directory.add(member);
 	}
-	if (readAll && (!directory.complete || verify)) await findMembersById(client, directory, inputs);
+	if (readAll && (!directory.complete || checkIds)) await findMembersById(client, directory, inputs);
 	return directory;
 }
 

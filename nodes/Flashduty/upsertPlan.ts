@@ -281,9 +281,9 @@ function isRefusedData(error: unknown): boolean {
  * Invites the new members in batches of `batchSize` (at most 20). A batch refused for its data is
  * split until the bad member stands alone; an invite whose answer is lost may have landed: the
  * member is looked up, and invited again only when absent. Once Flashduty refuses for the daily
- * cap, no later batch is sent.
+ * cap, no later batch is sent. A member refused because its email is in use is updated instead.
  */
-export async function sendInvites(ctx: IExecuteFunctions, client: VendorClient, invites: MemberRecord[], batchSize: number, fromApi: boolean): Promise<Outcome[]> {
+export async function sendInvites(ctx: IExecuteFunctions, client: VendorClient, invites: MemberRecord[], batchSize: number, fromApi: boolean, skipUnchanged: boolean): Promise<Outcome[]> {
 	let capRefusal: Error | undefined;
 	const invited = await writeSettled<MemberRecord, FlashdutyMember>(invites, {
 		write: async (pending) =>
@@ -308,5 +308,32 @@ export async function sendInvites(ctx: IExecuteFunctions, client: VendorClient, 
 		unsettled: (r, error) => mayBeStoredError(ctx.getNode(), error, r.index, `The member "${describeMember(r.payload)}"`, 'Look the member up with Get (by email) or in the Flashduty console'),
 		notStored: (r, error) => notStoredError(ctx.getNode(), error, r.index, `The member "${describeMember(r.payload)}" was not invited`),
 	});
-	return invited.map((a): Outcome => ('done' in a ? { index: a.record.index, action: 'created', record: a.done } : { index: a.record.index, error: a.error }));
+	return await updateRefusedInvites(ctx, client, invited, skipUnchanged);
+}
+
+/**
+ * Invites Flashduty refused for their data whose email is in use: the member exists although the
+ * list read did not show it (from 1,000 members on, a member removed mid-read can shift the pages
+ * unseen: directory.ts). Each is looked up by email and updated as Batch Upsert updates a member it
+ * matched; the others keep the refusal. Costs requests only when an invite is refused.
+ */
+async function updateRefusedInvites(ctx: IExecuteFunctions, client: VendorClient, invited: Array<Attempt<MemberRecord, FlashdutyMember>>, skipUnchanged: boolean): Promise<Outcome[]> {
+	const refused = invited.filter((a) => 'error' in a && isRefusedData(a.error) && !!a.record.payload.email);
+	const found = await inParallel(refused.length, client.maxInFlight, async (i) => {
+		try {
+			return await findMemberByEmail(client, refused[i].record.payload.email as string, refused[i].record.index);
+		} catch {
+			return undefined; // the refusal stays the item's error
+		}
+	});
+	const existing = new Map(refused.flatMap((a, i): Array<[MemberRecord, FlashdutyMember]> => (found[i] ? [[a.record, found[i] as FlashdutyMember]] : [])));
+	return await Promise.all(
+		invited.map(async (a): Promise<Outcome> => {
+			if ('done' in a) return { index: a.record.index, action: 'created', record: a.done };
+			const member = existing.get(a.record);
+			if (!member) return { index: a.record.index, error: a.error };
+			const update = plannedUpdate(a.record, member, skipUnchanged);
+			return update ? await updateMember(ctx, client, update) : { index: a.record.index, action: 'unchanged', record: member };
+		}),
+	);
 }

@@ -280,6 +280,55 @@ describe('Flashduty node: Batch Upsert', () => {
 		expect(sim.byEmail('fresh@example.com')?.status).toBe('enabled');
 	});
 
+	test('An account of 15,000 members: the list read oldest first to the reach, then newest first until the reads meet; no per-email look-ups', async () => {
+		const seeded = sim.seedSample(samplePeople(0, 15_000));
+		const items = [
+			...seeded.slice(0, 100).map((m) => ({ externalId: m.ref_id, email: m.email, name: `${m.member_name} Jr` })),
+			...seeded.slice(14_900).map((m) => ({ externalId: m.ref_id, email: m.email, name: m.member_name })),
+			...samplePeople(20_000, 10).map((p) => ({ externalId: `new-${p.n}`, email: p.email, name: `New Member ${p.n}` })),
+		];
+		const result = await runWorkflow({ items, nodes: [flashduty({ operation: 'batchUpsert', options: { fromApi: true } })], credentials });
+		expect(result.error).toBeUndefined();
+		const actions = json(result).map((o) => o.action);
+		expect(actions.filter((a) => a === 'updated')).toHaveLength(100);
+		expect(actions.filter((a) => a === 'unchanged')).toHaveLength(100);
+		expect(actions.filter((a) => a === 'created')).toHaveLength(10);
+		const lists = bodies('/member/list');
+		expect(lists.filter((b) => b.query !== undefined)).toEqual([]);
+		expect(lists.filter((b) => b.asc === true)).toHaveLength(100);
+		// The newest 5,000 are 50 pages; the 51st holds members the first read has: the reads met.
+		expect(lists.filter((b) => b.asc === false)).toHaveLength(51);
+		// Minimum: 151 pages + 100 updates + 1 invite of 10.
+		expect(sim.requests).toHaveLength(151 + 100 + 1);
+		expect(sim.members.size).toBe(15_010);
+	});
+
+	test('A member removed mid-read shifts the pages unseen (total capped): the member skipped is not invited twice, its invite is refused and it is updated', async () => {
+		const seeded = sim.seedSample(samplePeople(0, 1_500));
+		let removed = false;
+		sim.onRequest = (req) => {
+			const body = req.body as IDataObject | undefined;
+			if (!removed && req.path === '/member/list' && body?.asc === true && body.p === 5) {
+				sim.members.delete(Number(seeded[0].member_id));
+				removed = true;
+			}
+		};
+		try {
+			// Position 401 becomes 400, on page 4 already read: the list read never shows it.
+			const skipped = seeded[400];
+			const items = [{ externalId: skipped.ref_id, email: skipped.email, name: 'Renamed Member' }];
+			const result = await runWorkflow({ items, nodes: [flashduty({ operation: 'batchUpsert' })], credentials });
+			expect(result.error).toBeUndefined();
+			expect(removed).toBe(true);
+			expect(json(result)).toEqual([expect.objectContaining({ action: 'updated', id: String(skipped.member_id), name: 'Renamed Member' })]);
+			expect(sim.calls('/member/invite')).toHaveLength(1);
+			expect(sim.members.size).toBe(1_499);
+			expect(sim.byEmail(skipped.email)?.member_name).toBe('Renamed Member');
+		} finally {
+			sim.onRequest = undefined;
+		}
+	});
+
 	test('An invite chunk rejected for one bad member is split: the others are created, the bad one gets its own error', async () => {
 		sim.seed([{ email: 'phone-owner@example.com', phone: '+15559998888' }]);
 		const items = [

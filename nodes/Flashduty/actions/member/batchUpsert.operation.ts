@@ -67,7 +67,7 @@ export const execute: Operation = async function (items, client) {
 			outcomes.push(...wouldWrite(plan));
 		} else {
 			outcomes.push(...(await sendUpdates(this, client, plan.updates)));
-			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
+			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi, sync.skipUnchanged)));
 		}
 	} finally {
 		await rememberLastRun(this, lastRun, records, outcomes, sync.dryRun);

@@ -153,7 +153,7 @@ export const execute: Operation = async function (items, client) {
 			removals = toRemove.map((m) => ({ record: m, done: m }));
 		} else {
 			outcomes.push(...(await sendUpdates(this, client, plan.updates)));
-			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi)));
+			outcomes.push(...(await sendInvites(this, client, plan.invites, batchSize, fromApi, sync.skipUnchanged)));
 			removals = await inParallel(toRemove.length, client.maxInFlight, async (i) => await removeMember(this, client, toRemove[i], force));
 		}
 	} finally {
