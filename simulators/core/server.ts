@@ -125,9 +125,6 @@ export class SimServer {
 	/** Whether successful answers carry the vendor's rate-count headers (tests that compress time turn them off). */
 	sendRateHeaders = true;
 
-	/** Called with each request (body parsed) before it is answered: tests change the data mid-run with it. */
-	onRequest?: (req: SimRequest) => void;
-
 	/** Counts answers by status, for tests ("zero 429s"). */
 	readonly statusCounts = new Map<number, number>();
 
@@ -322,7 +319,6 @@ export class SimServer {
 				}
 			}
 			log.body = simReq.body;
-			this.onRequest?.(simReq);
 
 			const fault = this.takeFault(simReq);
 			if (fault && !fault.after) {
