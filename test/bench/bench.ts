@@ -1,6 +1,7 @@
 /**
  * Benchmarks: real workflows in n8n's engine against the simulators, printing numbers (time,
  * requests, items/s, memory). Not a test: nothing here asserts a duration. Run: npm run bench
+ * (`npm run bench -- 10000 quick`: the scale jobs at 10,000 items only)
  */
 import { samplePeople } from '../../simulators/core/people';
 import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
@@ -9,6 +10,7 @@ import type { FlameupPerson, FlameupPersonPayload } from '../../nodes/Flameup/ma
 import { objectWithArray, recordsWithIds } from '../../nodes/shared/engine/answers';
 import { runWorkflow } from '../workflow/harness';
 import { latencyBench } from './latencyBench';
+import { scaleBench } from './scaleBench';
 import { syncBench } from './syncBench';
 
 interface Row {
@@ -75,8 +77,17 @@ async function main() {
 	console.log(`\nHourly sync of ${size.toLocaleString('en-US')} people, second run with 1 % changed (minimum = reads the pair needs + ⌈changed / max batch⌉ writes; Flashduty updates one member per request; PERSCOM at 1,000 requests/minute):`);
 	console.table(await syncBench(size));
 
-	console.log('\nAt a distance: each answer 200 ms after its request arrives (requests in flight together; bound = the documented rate limit alone):');
-	console.table(await latencyBench(200, size));
+	for (const latency of [0, 200]) {
+		console.log(`\nAt the documented rate limits, each answer ${latency} ms after its request arrives (requests in flight together; bound = what the documented limit alone makes the job take):`);
+		console.table(await latencyBench(latency, size));
+	}
+
+	const sizes = process.argv[3] === 'quick' ? [size] : [10_000, 100_000];
+	console.log(
+		`\nEvery operation at ${sizes.map((s) => s.toLocaleString('en-US')).join(' and ')} items, rate limits lifted (fast local simulators), each job in a process of its own: ` +
+			"requests against the minimum, CPU per 10,000 items of the node (including n8n's request helper) next to n8n's own for the same items, peak RSS above the process's baseline, input items without a good output:",
+	);
+	console.table(await scaleBench(sizes));
 }
 
 /**

@@ -5,8 +5,8 @@
  * duration. Part of `npm run bench`; alone: node -r ts-node/register/transpile-only test/bench/latencyBench.ts [latency ms, default 200]
  */
 import { samplePeople } from '../../simulators/core/people';
-import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
-import { FLASHDUTY_TEST_KEY, FlashdutySimulator } from '../../simulators/flashduty';
+import { FlameupSimulator } from '../../simulators/flameup';
+import { FLASHDUTY_ACCOUNT_ID, FlashdutySimulator } from '../../simulators/flashduty';
 import { FLXPOINT_TEST_TOKEN, FlxpointSimulator } from '../../simulators/flxpoint';
 import { PERSCOM_TEST_KEY, PerscomSimulator } from '../../simulators/perscom';
 import type { IDataObject } from 'n8n-workflow';
@@ -20,6 +20,7 @@ interface Row {
 	'429s': number;
 	seconds: number;
 	'bound s': number;
+	'× bound': string;
 }
 
 type Sim = { requests: unknown[]; statusCounts: Map<number, number>; clearLog(): void; latencyMs: number };
@@ -29,7 +30,13 @@ async function timed(job: string, sim: Sim, items: number, bound: number, run: (
 	const start = process.hrtime.bigint();
 	await run();
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-	return { job, items, requests: sim.requests.length, '429s': sim.statusCounts.get(429) ?? 0, seconds: Math.round(seconds * 100) / 100, 'bound s': bound };
+	const times = bound > 0 ? `${(seconds / bound).toFixed(2)}×` : '-';
+	return { job, items, requests: sim.requests.length, '429s': sim.statusCounts.get(429) ?? 0, seconds: Math.round(seconds * 100) / 100, 'bound s': bound, '× bound': times };
+}
+
+/** Seconds the documented windows alone make `requests` take: the last one waits for its place in every window. */
+export function rateBound(requests: number, windows: Array<{ limit: number; intervalMs: number }>): number {
+	return Math.max(0, ...windows.map((w) => (Math.floor((requests - 1) / w.limit) * w.intervalMs) / 1000));
 }
 
 const node = (name: string, type: string, credential: string, parameters: IDataObject): TestNode => ({ name, type, credentials: [credential], parameters });
@@ -37,11 +44,18 @@ const node = (name: string, type: string, credential: string, parameters: IDataO
 export async function latencyBench(latencyMs = 200, size = 10_000): Promise<Row[]> {
 	const rows: Row[] = [];
 
-	const flameup = new FlameupSimulator();
+	// Keys of their own for this run: the nodes' limiters are per key and process, and an earlier
+	// run's requests would still count in this one's minute windows.
+	const tag = (latencyMs % 0xffff).toString(16).padStart(4, '0');
+	const flameupKey = `ws_test_simws01.${tag.repeat(16)}`;
+	const flashdutyKey = `fd0${tag.repeat(7)}e1`;
+	const flashdutyBigKey = `fd1${tag.repeat(7)}e1`;
+	const flameup = new FlameupSimulator({ keys: { [flameupKey]: 'simws01' } });
 	const perscom = new PerscomSimulator();
-	const flashduty = new FlashdutySimulator();
+	const flashduty = new FlashdutySimulator({ keys: { [flashdutyKey]: FLASHDUTY_ACCOUNT_ID } });
+	const flashdutyBig = new FlashdutySimulator({ keys: { [flashdutyBigKey]: FLASHDUTY_ACCOUNT_ID } });
 	const flxpoint = new FlxpointSimulator();
-	const [flameupUrl, perscomUrl, flashdutyUrl, flxpointUrl] = await Promise.all([flameup.start(), perscom.start(), flashduty.start(), flxpoint.start()]);
+	const [flameupUrl, perscomUrl, flashdutyUrl, flxpointUrl, flashdutyBigUrl] = await Promise.all([flameup.start(), perscom.start(), flashduty.start(), flxpoint.start(), flashdutyBig.start()]);
 	try {
 		const people = samplePeople(0, size);
 		flameup.latencyMs = latencyMs;
@@ -51,7 +65,7 @@ export async function latencyBench(latencyMs = 200, size = 10_000): Promise<Row[
 				await runWorkflow({
 					items: flameupItems,
 					nodes: [node('Flameup', 'flameup', 'flameupApi', { resource: 'person', operation: 'batchUpsert', options: { skipUnchanged: false } })],
-					credentials: { flameupApi: { apiKey: FLAMEUP_TEST_KEY, baseUrl: flameupUrl } },
+					credentials: { flameupApi: { apiKey: flameupKey, baseUrl: flameupUrl } },
 				}),
 			),
 		);
@@ -73,11 +87,24 @@ export async function latencyBench(latencyMs = 200, size = 10_000): Promise<Row[
 		flashduty.latencyMs = latencyMs;
 		const chunks = Math.ceil(size / 100);
 		rows.push(
-			await timed(`Flashduty Get ${size} (by ID)`, flashduty, size, Math.max(0, Math.ceil(chunks / 50) - 1), async () =>
+			await timed(`Flashduty Get ${size} (by ID)`, flashduty, size, rateBound(chunks, [{ limit: 50, intervalMs: 1000 }]), async () =>
 				await runWorkflow({
 					items: members.map((m) => ({ key: String(m.member_id) })),
 					nodes: [node('Flashduty', 'flashduty', 'flashdutyApi', { resource: 'member', operation: 'get', id: '={{ $json.key }}' })],
-					credentials: { flashdutyApi: { appKey: FLASHDUTY_TEST_KEY, baseUrl: flashdutyUrl } },
+					credentials: { flashdutyApi: { appKey: flashdutyKey, baseUrl: flashdutyUrl } },
+				}),
+			),
+		);
+
+		// Rate-bound: Flashduty allows 50 requests a second (and 1,000 a minute); 100,000 IDs are 1,000 reads of 100.
+		const allMembers = flashdutyBig.seedSample(samplePeople(0, 100_000));
+		flashdutyBig.latencyMs = latencyMs;
+		rows.push(
+			await timed('Flashduty Get Many by ID 100000 (50/s)', flashdutyBig, 100_000, rateBound(1000, [{ limit: 50, intervalMs: 1000 }, { limit: 1000, intervalMs: 60_000 }]), async () =>
+				await runWorkflow({
+					items: allMembers.map((m) => ({ key: String(m.member_id) })),
+					nodes: [node('Flashduty', 'flashduty', 'flashdutyApi', { resource: 'member', operation: 'batchGet', ids: '={{ $json.key }}' })],
+					credentials: { flashdutyApi: { appKey: flashdutyBigKey, baseUrl: flashdutyBigUrl } },
 				}),
 			),
 		);
@@ -86,7 +113,7 @@ export async function latencyBench(latencyMs = 200, size = 10_000): Promise<Row[
 		const flxUsers = flxpoint.seedSample(people.slice(0, 1000));
 		flxpoint.latencyMs = latencyMs;
 		rows.push(
-			await timed('Flxpoint Get 1000 (by ID, 2/s)', flxpoint, 1000, 9, async () =>
+			await timed('Flxpoint Get 1000 (by ID, 2/s)', flxpoint, 1000, rateBound(20, [{ limit: 2, intervalMs: 1000 }]), async () =>
 				await runWorkflow({
 					items: flxUsers.map((u) => ({ key: u.id })),
 					nodes: [node('Flxpoint', 'flxpoint', 'flxpointApi', { resource: 'user', operation: 'get', id: '={{ $json.key }}' })],
@@ -95,7 +122,7 @@ export async function latencyBench(latencyMs = 200, size = 10_000): Promise<Row[
 			),
 		);
 	} finally {
-		await Promise.all([flameup.stop(), perscom.stop(), flashduty.stop(), flxpoint.stop()]);
+		await Promise.all([flameup.stop(), perscom.stop(), flashduty.stop(), flxpoint.stop(), flashdutyBig.stop()]);
 	}
 	return rows;
 }
