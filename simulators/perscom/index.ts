@@ -312,9 +312,19 @@ export class PerscomSimulator extends SimServer {
 		};
 	}
 
-	private static compare(actual: unknown, operator: string, expected: unknown, field: string): boolean {
+	/** A filter's test of one user's value, with the expected values normalized once. */
+	private static matcher(operator: string, expected: unknown, field: string): (actual: unknown) => boolean {
+		const norm = PerscomSimulator.normalizer(field);
+		const list = (Array.isArray(expected) ? expected : [expected]).map(norm);
+		const set = new Set(list);
+		if (['in', 'any in'].includes(operator)) return (actual) => set.has(norm(actual));
+		if (operator === 'not in') return (actual) => !set.has(norm(actual));
+		return (actual) => PerscomSimulator.compare(actual, operator, expected, field);
+	}
+
+	private static normalizer(field: string): (v: unknown) => string | number | boolean | null {
 		const isDate = field.endsWith('_at');
-		const norm = (v: unknown): string | number | boolean | null => {
+		return (v) => {
 			if (v === null || v === undefined) return null;
 			if (field === 'approved') return asBoolean(v);
 			if (isDate) return dateMs(v) ?? null;
@@ -322,6 +332,10 @@ export class PerscomSimulator extends SimServer {
 			if (typeof v === 'string' && (field === 'id' || field.endsWith('_id')) && /^-?\d+$/.test(v)) return Number(v);
 			return String(v).toLowerCase(); // MySQL's default collation compares case-insensitively
 		};
+	}
+
+	private static compare(actual: unknown, operator: string, expected: unknown, field: string): boolean {
+		const norm = PerscomSimulator.normalizer(field);
 		const a = norm(actual);
 		const list = (Array.isArray(expected) ? expected : [expected]).map(norm);
 		const like = (pattern: unknown) => {
@@ -394,12 +408,12 @@ export class PerscomSimulator extends SimServer {
 		if (Object.keys(errors).length > 0) return this.validation(errors);
 
 		let users = [...this.users.values()].sort((a, b) => a.id - b.id);
-		const fs = filters as Array<Record<string, unknown>>;
+		const fs = (filters as Array<Record<string, unknown>>).map((f) => ({ field: String(f.field), type: f.type, test: PerscomSimulator.matcher(String(f.operator), f.value, String(f.field)) }));
 		if (fs.length > 0) {
 			users = users.filter((u) =>
 				fs.reduce<boolean>((acc, f, i) => {
 					const field = String(f.field);
-					const hit = PerscomSimulator.compare((u as unknown as Record<string, unknown>)[field], String(f.operator), f.value, field);
+					const hit = f.test((u as unknown as Record<string, unknown>)[field]);
 					if (i === 0) return hit;
 					return f.type === 'or' ? acc || hit : acc && hit;
 				}, true),
@@ -429,7 +443,12 @@ export class PerscomSimulator extends SimServer {
 	 * Validates one user body as PERSCOM's UserRequest would, with field keys prefixed by `prefix`.
 	 * `ownId` is set on update (fields become optional); the unique email rule ignores no row.
 	 */
-	private check(entry: unknown, prefix: string, ownId?: number, pending: string[] = []): Errors {
+	/** The emails in use, lower-cased, for a batch's checks (read once a request). */
+	private takenEmails(): Set<string> {
+		return new Set([...this.users.values()].map((u) => u.email.toLowerCase()));
+	}
+
+	private check(entry: unknown, prefix: string, ownId?: number, pending: string[] = [], taken: Set<string> = this.takenEmails()): Errors {
 		const errors: Errors = {};
 		const label = (field: string) => `${prefix}${field}`;
 		const add = (field: string, message: string) => (errors[label(field)] ??= []).push(message.replace(':attr', label(field)));
@@ -448,7 +467,7 @@ export class PerscomSimulator extends SimServer {
 			if (!present('email')) add('email', 'The :attr field is required.');
 			else if (typeof entry.email !== 'string' || !EMAIL.test(entry.email)) add('email', 'The :attr field must be a valid email address.');
 			else if (entry.email.length > 255) add('email', 'The :attr field must not be greater than 255 characters.');
-			else if ([...this.users.values()].some((u) => u.email.toLowerCase() === (entry.email as string).toLowerCase()) || pending.includes(entry.email.toLowerCase())) {
+			else if (taken.has(entry.email.toLowerCase()) || pending.includes(entry.email.toLowerCase())) {
 				add('email', 'The :attr has already been taken.');
 			}
 		}
@@ -546,7 +565,8 @@ export class PerscomSimulator extends SimServer {
 			return this.validation({ resources: ['The resources field is required and must be a non-empty array.'] });
 		}
 		const errors: Errors = {};
-		for (const [i, entry] of body.resources.entries()) Object.assign(errors, this.check(entry, `resources.${i}.`));
+		const taken = this.takenEmails();
+		for (const [i, entry] of body.resources.entries()) Object.assign(errors, this.check(entry, `resources.${i}.`, undefined, [], taken));
 		if (Object.keys(errors).length > 0) return this.validation(errors);
 		const emails = body.resources.map((e) => String((e as Record<string, unknown>).email).toLowerCase());
 		// Laravel's unique rule checks the table, not the batch: two equal emails in one batch pass
@@ -566,8 +586,9 @@ export class PerscomSimulator extends SimServer {
 		}
 		const resources = body.resources;
 		const errors: Errors = {};
+		const taken = this.takenEmails();
 		for (const [id, entry] of Object.entries(resources)) {
-			Object.assign(errors, this.check(entry, `resources.${id}.`, Number(id)));
+			Object.assign(errors, this.check(entry, `resources.${id}.`, Number(id), [], taken));
 		}
 		if (Object.keys(errors).length > 0) return this.validation(errors);
 		const updated: PerscomSimUser[] = [];

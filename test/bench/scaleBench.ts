@@ -38,6 +38,8 @@ interface JobResult {
 	n8nCpuMs: number;
 	baselineMb: number;
 	peakMb: number;
+	/** Heap in use after the run, collected, with its output still held: what the output itself takes. */
+	outputHeapMb: number;
 	outputs: number;
 	errors: number;
 	/** Input items with no good output paired to them. */
@@ -64,6 +66,7 @@ export interface ScaleRow {
 	'node CPU ms / 10k': number;
 	'n8n CPU ms / 10k': number;
 	'peak RSS +MB': number;
+	'output heap MB': number;
 	lost: number;
 }
 
@@ -279,6 +282,7 @@ async function runJob(job: Job, asked: number, dir: string): Promise<ScaleRow> {
 		'node CPU ms / 10k': per10k(result.cpuMs - result.n8nCpuMs),
 		'n8n CPU ms / 10k': per10k(result.n8nCpuMs),
 		'peak RSS +MB': Math.round(result.peakMb - result.baselineMb),
+		'output heap MB': Math.round(result.outputHeapMb),
 		lost: result.lost,
 	};
 }
@@ -319,6 +323,7 @@ async function child(file: string): Promise<void> {
 	gc();
 	writeFileSync('/proc/self/clear_refs', '5'); // resets the peak RSS (VmHWM)
 	const baselineMb = rssMb('VmRSS');
+	const baselineHeapMb = process.memoryUsage().heapUsed / 1048576;
 	cpu = process.cpuUsage();
 	const start = process.hrtime.bigint();
 	const run = await runWorkflow({ items: spec.items, nodes: [spec.node], credentials: spec.credentials });
@@ -332,6 +337,7 @@ async function child(file: string): Promise<void> {
 		n8nCpuMs: (n8nCpu.user + n8nCpu.system) / 1000,
 		baselineMb,
 		peakMb: rssMb('VmHWM'),
+		outputHeapMb: (gc(), process.memoryUsage().heapUsed / 1048576) - baselineHeapMb,
 		outputs: out.length,
 		errors: out.filter((i) => i.json.error !== undefined).length,
 		lost: spec.items.length - new Set(out.filter((i) => i.json.error === undefined).flatMap((i) => (Array.isArray(i.pairedItem) ? i.pairedItem : [i.pairedItem]).map((p) => (typeof p === 'number' ? p : (p?.item ?? -1))))).size,
