@@ -168,7 +168,8 @@ export class FlameupSimulator extends SimServer {
 		const all = this.inWorkspace(req)
 			.filter((p) => !status || p.status === status)
 			.filter((p) => !search || [p.email, p.first_name, p.last_name, p.external_id].some((v) => v?.toLowerCase().includes(search)))
-			.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+			// ISO times and UUIDs: code-point order is their order (and much cheaper than localeCompare on 100,000 people).
+			.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 		return { status: 200, body: { people: all.slice(offset, offset + limit), total: all.length, limit, offset } };
 	}
 

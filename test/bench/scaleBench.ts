@@ -155,7 +155,7 @@ const JOBS: Job[] = [
 	{
 		// Past 20,000 members Flashduty's API reads no further (p × limit ≤ 10,000 in each order): every
 		// other email is one look-up, 80,000 requests for 100,000 members (80 minutes at 1,000 a minute).
-		name: 'Flashduty Create or Update Many (1 % changed; at most 20,000: the list reach)',
+		name: 'Flashduty Create or Update Many (1 % changed; 20,000 at most: the list reach)',
 		maxSize: 20_000,
 		sim: () => flashduty,
 		prepare: (size) => {
@@ -168,7 +168,8 @@ const JOBS: Job[] = [
 					node: node('flashduty', 'flashdutyApi', { resource: 'member', operation: 'batchUpsert' }),
 					credentials: flashdutyCred(),
 				},
-				minimum: pages(reach, 100) + (size > 10_000 ? 1 : 0) + Math.max(0, size - 20_000) + size / 100,
+				// Oldest first to the reach, then newest first until the reads meet (one page more) or reach the end of theirs.
+				minimum: pages(Math.min(size, 10_000), 100) + (size > 10_000 ? pages(reach - 10_000, 100) + (reach < 20_000 ? 1 : 0) : 0) + Math.max(0, size - 20_000) + size / 100,
 			};
 		},
 	},
@@ -308,14 +309,8 @@ async function child(file: string): Promise<void> {
 	}
 	const spec = JSON.parse(readFileSync(file, 'utf8')) as JobSpec;
 	const gc = () => (global as { gc?: () => void }).gc?.();
-	// Warm up: the package loaded, the key known (its first request goes alone).
-	await runWorkflow({ items: spec.items.slice(0, 1), nodes: [spec.node], credentials: spec.credentials });
-	// n8n alone: the same items through the engine without the node.
-	gc();
-	let cpu = process.cpuUsage();
-	await runWorkflow({ items: spec.items, nodes: [], credentials: {} });
-	const n8nCpu = process.cpuUsage(cpu);
-	gc();
+	// Warm up: the package loaded, nothing sent (a write would change what the job finds).
+	await runWorkflow({ items: spec.items.slice(0, 1), nodes: [], credentials: {} });
 	await new Promise<void>((resolve) => {
 		process.once('message', () => resolve());
 		process.send?.({ ready: true });
@@ -324,20 +319,27 @@ async function child(file: string): Promise<void> {
 	writeFileSync('/proc/self/clear_refs', '5'); // resets the peak RSS (VmHWM)
 	const baselineMb = rssMb('VmRSS');
 	const baselineHeapMb = process.memoryUsage().heapUsed / 1048576;
-	cpu = process.cpuUsage();
+	let cpu = process.cpuUsage();
 	const start = process.hrtime.bigint();
 	const run = await runWorkflow({ items: spec.items, nodes: [spec.node], credentials: spec.credentials });
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 	const used = process.cpuUsage(cpu);
 	if (run.error) throw run.error;
+	const peakMb = rssMb('VmHWM');
+	gc();
+	const outputHeapMb = process.memoryUsage().heapUsed / 1048576 - baselineHeapMb;
+	// n8n alone: the same items through the engine without the node (after: its memory is not the node's baseline).
+	cpu = process.cpuUsage();
+	await runWorkflow({ items: spec.items, nodes: [], credentials: {} });
+	const n8nCpu = process.cpuUsage(cpu);
 	const out = run.output.Node ?? [];
 	const result: JobResult = {
 		seconds,
 		cpuMs: (used.user + used.system) / 1000,
 		n8nCpuMs: (n8nCpu.user + n8nCpu.system) / 1000,
 		baselineMb,
-		peakMb: rssMb('VmHWM'),
-		outputHeapMb: (gc(), process.memoryUsage().heapUsed / 1048576) - baselineHeapMb,
+		peakMb,
+		outputHeapMb,
 		outputs: out.length,
 		errors: out.filter((i) => i.json.error !== undefined).length,
 		lost: spec.items.length - new Set(out.filter((i) => i.json.error === undefined).flatMap((i) => (Array.isArray(i.pairedItem) ? i.pairedItem : [i.pairedItem]).map((p) => (typeof p === 'number' ? p : (p?.item ?? -1))))).size,
