@@ -49,8 +49,7 @@ export function flameupPerson(raw: IDataObject): FlameupPerson {
 	if (person.email === undefined && text(traits.email) !== undefined) person.email = text(traits.email);
 	const custom = Object.fromEntries(Object.entries(traits).filter(([key]) => !(STANDARD_FIELDS as readonly string[]).includes(key) && key !== 'email'));
 	if (Object.keys(custom).length > 0) person.attributes = { ...custom, ...objectField(raw.attributes) };
-	withoutUndefined(person);
-	return person;
+	return withoutUndefined(person);
 }
 
 /** A Flameup person (either documented shape) as the unified person. */

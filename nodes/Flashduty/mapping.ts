@@ -164,7 +164,7 @@ function roleIds(node: INode, value: unknown, itemIndex: number): number[] | und
 export function toMemberInput(node: INode, json: IDataObject, itemIndex: number): MemberInput {
 	checkKeyTypes(node, json, itemIndex, FLASHDUTY_ALIASES);
 	const person = readPersonInput(json, 'flashduty', FLASHDUTY_ALIASES);
-	const input: MemberInput = {
+	const input: MemberInput = withoutUndefined({
 		id: person.id,
 		externalId: person.externalId,
 		email: person.email,
@@ -175,8 +175,7 @@ export function toMemberInput(node: INode, json: IDataObject, itemIndex: number)
 		locale: flashdutyLocale(person.locale),
 		avatarUrl: person.avatarUrl,
 		roleIds: roleIds(node, json.roleIds ?? json.role_ids ?? json.account_role_ids, itemIndex),
-	};
-	withoutUndefined(input);
+	});
 
 	if (input.id !== undefined && idNumber(input.id) === undefined) {
 		throw inputError(

@@ -169,7 +169,8 @@ const JOBS: Job[] = [
 					credentials: flashdutyCred(),
 				},
 				// Oldest first to the reach, then newest first until the reads meet (one page more) or reach the end of theirs.
-				minimum: pages(Math.min(size, 10_000), 100) + (size > 10_000 ? pages(reach - 10_000, 100) + (reach < 20_000 ? 1 : 0) : 0) + Math.max(0, size - 20_000) + size / 100,
+				// (A full 100th page cannot tell whether more follow: from 10,000 members on, the newest-first read starts.)
+				minimum: pages(Math.min(size, 10_000), 100) + (size >= 10_000 ? Math.ceil((reach - 10_000) / 100) + (reach < 20_000 ? 1 : 0) : 0) + Math.max(0, size - 20_000) + size / 100,
 			};
 		},
 	},

@@ -11,10 +11,16 @@ export function text(value: unknown): string | undefined {
 	return undefined;
 }
 
-/** The same object without its undefined fields (in place; returned for chaining). */
+/**
+ * The object without its undefined fields: the same object when it has none, else a copy (no
+ * `delete`, which turns an object into a slower, larger dictionary: 100,000 outputs at scale).
+ */
 export function withoutUndefined<T extends object>(record: T): T {
-	for (const key of Object.keys(record) as Array<keyof T>) if (record[key] === undefined) delete record[key];
-	return record;
+	const keys = Object.keys(record) as Array<keyof T>;
+	if (keys.every((key) => record[key] !== undefined)) return record;
+	const kept = {} as T;
+	for (const key of keys) if (record[key] !== undefined) kept[key] = record[key];
+	return kept;
 }
 
 /** A plain JSON object, or undefined for anything else (arrays, null, text). */

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { perItemParameter } from './parameters';
+
 /** The field names of Output Fields (tools only): comma-separated, trimmed, empty ones dropped. */
 export function outputFieldNames(value: unknown): string[] {
 	const list = Array.isArray(value) ? value : String(value ?? '').split(',');
@@ -32,10 +34,13 @@ export function pickFields(record: IDataObject, names: string[]): IDataObject {
  * Output Fields is read for each output's input item; without it (the node itself) nothing changes.
  */
 export function withOutputFields(ctx: IExecuteFunctions, out: INodeExecutionData[]): INodeExecutionData[] {
-	const names = new Map<number, string[]>();
+	// Read once when it holds no expression (perItemParameter); split again only when it differs.
+	const read = perItemParameter<unknown>(ctx, 'outputFields', '');
+	let last: { value: unknown; names: string[] } | undefined;
 	const namesFor = (itemIndex: number) => {
-		if (!names.has(itemIndex)) names.set(itemIndex, outputFieldNames(ctx.getNodeParameter('outputFields', itemIndex, '')));
-		return names.get(itemIndex) as string[];
+		const value = read(itemIndex);
+		if (!last || last.value !== value) last = { value, names: outputFieldNames(value) };
+		return last.names;
 	};
 	return out.map((item) => {
 		const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
