@@ -61,8 +61,8 @@ export interface ScaleRow {
 	requests: number;
 	minimum: number;
 	seconds: number;
-	/** The run's time over the time its requests took (first sent to last answered). */
-	'× requests': number;
+	/** The run's time over the time its requests took (first sent to last answered); '-' for one request. */
+	'× requests': number | string;
 	'node CPU ms / 10k': number;
 	'n8n CPU ms / 10k': number;
 	'peak RSS +MB': number;
@@ -280,7 +280,7 @@ async function runJob(job: Job, asked: number, dir: string): Promise<ScaleRow> {
 		requests: sim.requests.length,
 		minimum,
 		seconds: Math.round(result.seconds * 10) / 10,
-		'× requests': Math.round((result.seconds / requestSeconds(sim)) * 100) / 100,
+		'× requests': sim.requests.length > 1 ? Math.round((result.seconds / requestSeconds(sim)) * 100) / 100 : '-',
 		'node CPU ms / 10k': per10k(result.cpuMs - result.n8nCpuMs),
 		'n8n CPU ms / 10k': per10k(result.n8nCpuMs),
 		'peak RSS +MB': Math.round(result.peakMb - result.baselineMb),
