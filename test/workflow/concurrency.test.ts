@@ -3,6 +3,7 @@ import { FLAMEUP_TEST_KEY, FlameupSimulator } from '../../simulators/flameup';
 import { FLASHDUTY_TEST_KEY, FlashdutySimulator } from '../../simulators/flashduty';
 import { PERSCOM_TEST_KEY, PerscomSimulator } from '../../simulators/perscom';
 import { runWorkflow } from './harness';
+import { FLASHDUTY_MAX_IN_FLIGHT } from '../../nodes/Flashduty/api';
 
 /**
  * Requests in flight together: each simulator answers after a delay (as a distant server would) and
@@ -114,7 +115,7 @@ test('Flashduty: members are updated in parallel, but two items naming the same 
 	const resets = flashduty.requests.filter((r) => r.path === '/member/info/reset');
 	expect(resets).toHaveLength(13);
 	expect(flashduty.peakInFlight).toBeGreaterThan(1);
-	expect(flashduty.peakInFlight).toBeLessThanOrEqual(CAP);
+	expect(flashduty.peakInFlight).toBeLessThanOrEqual(FLASHDUTY_MAX_IN_FLIGHT);
 	const forFirst = resets.filter((r) => (r.body as { member_id: number }).member_id === seeded[0].member_id);
 	expect(forFirst.map((r) => ((r.body as { updates: { time_zone: string } }).updates.time_zone))).toEqual(['Europe/Paris', 'Asia/Tokyo']);
 	// The second arrived only after the first was answered.
