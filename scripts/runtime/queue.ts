@@ -284,37 +284,32 @@ export async function startQueueInstance(infra: Exclude<QueueInfra, { skip: stri
 	log(`redis on ${redis.port}, postgres on ${postgres.port} (${fmtSecs(Date.now() - started)})`);
 	const env = queueEnv(redis, postgres);
 	const main = await createN8nHome({ extraEnv: env });
-	const instance: QueueInstance = {
-		redis,
-		postgres,
-		main,
-		env,
-		editor: undefined as unknown as Editor, // set below, before the instance is handed out
-		workers: [],
-		addWorker: async (name) => {
-			const worker = await startWorker(name, env);
-			instance.workers.push(worker);
-			return worker;
-		},
-		stop: async () => {
-			await Promise.all(instance.workers.map(async (w) => await w.stop().catch(() => undefined)));
-			if (instance.editor) await instance.editor.stop().catch(() => undefined);
-			await redis.stop();
-			await postgres.stop();
-			await removeN8nHome(main);
-		},
+	const workerList: Worker[] = [];
+	let editor: Editor | undefined;
+	const addWorker = async (name: string) => {
+		const worker = await startWorker(name, env);
+		workerList.push(worker);
+		return worker;
+	};
+	const stop = async () => {
+		await Promise.all(workerList.map(async (w) => await w.stop().catch(() => undefined)));
+		if (editor) await editor.stop().catch(() => undefined);
+		await redis.stop();
+		await postgres.stop();
+		await removeN8nHome(main);
 	};
 	try {
 		if (beforeStart) await beforeStart(main);
 		log(`imported (${fmtSecs(Date.now() - started)})`);
-		instance.editor = await startEditor(main.env, { port: 0 });
+		editor = await startEditor(main.env, { port: 0 });
 		log(`main started (${fmtSecs(Date.now() - started)})`);
 		const names = Array.from({ length: workers }, (_, i) => `worker-${i + 1}`);
-		await Promise.all(names.map(async (name) => await instance.addWorker(name)));
+		await Promise.all(names.map(async (name) => await addWorker(name)));
 		log(`${workers} workers ready (${fmtSecs(Date.now() - started)})`);
 	} catch (err) {
-		await instance.stop();
+		await stop();
 		throw err;
 	}
+	const instance: QueueInstance = { redis, postgres, main, env, editor, workers: workerList, addWorker, stop };
 	return instance;
 }

@@ -14,14 +14,13 @@ import { randomUUID } from 'node:crypto';
 
 import { CREDENTIAL_REFS, labCredentials, loadTemplates, SEED, startLab, type Lab, type Template } from '../../scripts/lab';
 import * as runtime from '../../scripts/runtime';
-import { prepareQueueInfra, startQueueInstance, type QueueInstance } from '../../scripts/runtime/queue';
 import { samplePeople } from '../../simulators/core/people';
 import type { LoggedRequest, SimServer } from '../../simulators/core/server';
 
 jest.setTimeout(10 * 60_000);
 
 const log = (m: string) => process.stdout.write(`[queue e2e] ${m}\n`);
-const infra = prepareQueueInfra();
+const infra = runtime.prepareQueueInfra();
 if ('skip' in infra) log(`SKIPPED: ${infra.skip}`);
 else if (infra.installed.length > 0) log(`installed from Debian packages: ${infra.installed.join(', ')}`);
 const describeQueue = 'skip' in infra ? describe.skip : describe;
@@ -38,13 +37,14 @@ interface WorkflowNode {
 	webhookId?: string;
 }
 type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
-interface Workflow {
+/** A type, not an interface: it is then a runtime.WorkflowImport (a record) as it is. */
+type Workflow = {
 	id: string;
 	name: string;
 	nodes: WorkflowNode[];
 	connections: Connections;
 	settings?: Json;
-}
+};
 
 const webhookNode = (path: string): WorkflowNode => ({
 	id: randomUUID(),
@@ -113,7 +113,7 @@ const CONCURRENT: Workflow = {
 };
 
 let lab: Lab;
-let n8n: QueueInstance;
+let n8n: runtime.QueueInstance;
 const templates = loadTemplates().filter((t) => /^[1-4]-/.test(t.file));
 const byFile = (prefix: string): Template => templates.find((t) => t.file.startsWith(prefix))!;
 const timings: Record<string, number> = {};
@@ -192,12 +192,12 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 		if ('skip' in infra) return;
 		await runtime.ensureRuntime({ log: (m) => log(`[n8n runtime] ${m}`) });
 		lab = await startLab();
-		n8n = await startQueueInstance(infra, {
+		n8n = await runtime.startQueueInstance(infra, {
 			workers: 2,
 			log,
 			beforeStart: async (main) => {
 				await runtime.importCredentials(main.env, labCredentials(lab));
-				for (const wf of [...templates.map(onWebhook), CONCURRENT]) await runtime.importWorkflow(main.env, wf as unknown as runtime.WorkflowImport);
+				await runtime.importWorkflows(main.env, [...templates.map(onWebhook), CONCURRENT]);
 			},
 		});
 		mark('n8n up');
