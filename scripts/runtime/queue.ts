@@ -261,6 +261,7 @@ export interface QueueInstance {
 	postgres: Postgres;
 	/** n8n's environment for the main process and CLI calls (import:*): shares the database and queue. */
 	main: N8nHome;
+	/** The main process; a test that restarts it (runtime.restartEditor) puts the new handle here, and stop() ends that one. */
 	editor: Editor;
 	workers: Worker[];
 	env: Env;
@@ -286,6 +287,8 @@ export async function startQueueInstance(infra: Exclude<QueueInfra, { skip: stri
 	const main = await createN8nHome({ extraEnv: env });
 	const workerList: Worker[] = [];
 	let editor: Editor | undefined;
+	/** Filled in once everything runs (stop() reads the editor from it). */
+	const handle: { instance?: QueueInstance } = {};
 	const addWorker = async (name: string) => {
 		const worker = await startWorker(name, env);
 		workerList.push(worker);
@@ -293,7 +296,9 @@ export async function startQueueInstance(infra: Exclude<QueueInfra, { skip: stri
 	};
 	const stop = async () => {
 		await Promise.all(workerList.map(async (w) => await w.stop().catch(() => undefined)));
-		if (editor) await editor.stop().catch(() => undefined);
+		// The instance's editor: a test may have restarted the main process (runtime.restartEditor).
+		const current = handle.instance?.editor ?? editor;
+		if (current) await current.stop().catch(() => undefined);
 		await redis.stop();
 		await postgres.stop();
 		await removeN8nHome(main);
@@ -310,6 +315,6 @@ export async function startQueueInstance(infra: Exclude<QueueInfra, { skip: stri
 		await stop();
 		throw err;
 	}
-	const instance: QueueInstance = { redis, postgres, main, env, editor, workers: workerList, addWorker, stop };
-	return instance;
+	handle.instance = { redis, postgres, main, env, editor, workers: workerList, addWorker, stop };
+	return handle.instance;
 }

@@ -8,7 +8,8 @@
  * The sync templates are imported with their Schedule and Manual triggers swapped for a Webhook (a
  * production webhook execution is queued by the main process and run by a worker), started with a POST
  * to the main process, and read back from n8n's execution records (GET /rest/executions). Which worker
- * ran an execution is read from the workers' logs ("Worker started execution <id>").
+ * ran an execution is read from the workers' logs ("Worker started execution <id>"). The PERSCOM and
+ * Flashduty triggers poll on the main process (their executions run on workers) across its restart.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -112,6 +113,70 @@ const CONCURRENT: Workflow = {
 	settings: { executionOrder: 'v1' },
 };
 
+
+/** Polling triggers active in queue mode (the main process polls, workers run the executions). */
+interface TriggerVendor {
+	name: string;
+	type: string;
+	credential: keyof typeof CREDENTIAL_REFS;
+	sim(): SimServer;
+	create(count: number): string[];
+	update(marker: string): string;
+}
+let nextPerson = 7000;
+const newPeople = (count: number) => {
+	const people = samplePeople(nextPerson, count);
+	nextPerson += count;
+	return people;
+};
+/** PERSCOM and Flashduty: the two whose lists filter by updated_at (the other tests leave their keys alone meanwhile). */
+const TRIGGERS: TriggerVendor[] = [
+	{
+		name: 'PERSCOM',
+		type: 'perscomTrigger',
+		credential: 'perscomApi',
+		sim: () => lab.perscom,
+		create: (count) => lab.perscom.seed(newPeople(count).map((p) => ({ name: p.name, email: p.email, approved: true }))).map((u) => String(u.id)),
+		update: (marker) => {
+			const user = [...lab.perscom.users.values()].filter((u) => u.approved)[nextPerson % 50];
+			lab.perscom.touch(user.id, { name: `${marker} Person` });
+			return String(user.id);
+		},
+	},
+	{
+		name: 'Flashduty',
+		type: 'flashdutyTrigger',
+		credential: 'flashdutyApi',
+		sim: () => lab.flashduty,
+		create: (count) => lab.flashduty.seedSample(newPeople(count), 'trig-').map((m) => String(m.member_id)),
+		update: (marker) => {
+			const member = [...lab.flashduty.members.values()][nextPerson % 50];
+			lab.flashduty.touch(member.member_id, { member_name: `${marker} Member` });
+			return String(member.member_id);
+		},
+	},
+];
+const triggerWorkflowId = (v: TriggerVendor) => `psQueueTrig${v.name.slice(0, 5)}`;
+const triggerWorkflow = (v: TriggerVendor): Workflow => ({
+	id: triggerWorkflowId(v),
+	name: `Queue e2e: ${v.name} Trigger → No Operation`,
+	nodes: [
+		{
+			id: randomUUID(),
+			name: `${v.name} Trigger`,
+			type: `n8n-nodes-people-sync.${v.type}`,
+			typeVersion: 1,
+			position: [0, 0],
+			// Every 5 seconds: twelve crons, one per fixed second (n8n refuses intervals under a minute).
+			parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, events: ['created', 'updated'], simplify: true },
+			credentials: { [v.credential]: CREDENTIAL_REFS[v.credential] },
+		},
+		{ id: randomUUID(), name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+	],
+	connections: { [`${v.name} Trigger`]: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});
+
 let lab: Lab;
 let n8n: runtime.QueueInstance;
 const templates = loadTemplates().filter((t) => /^[1-4]-/.test(t.file));
@@ -197,7 +262,7 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 			log,
 			beforeStart: async (main) => {
 				await runtime.importCredentials(main.env, labCredentials(lab));
-				await runtime.importWorkflows(main.env, [...templates.map(onWebhook), CONCURRENT]);
+				await runtime.importWorkflows(main.env, [...templates.map(onWebhook), CONCURRENT, ...TRIGGERS.map(triggerWorkflow)]);
 			},
 		});
 		mark('n8n up');
@@ -313,6 +378,58 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 			expect(peakInWindow(flxpointLog, 1000)).toBeLessThanOrEqual(2);
 			expect(flxpointLog.filter((r) => r.status === 200)).toHaveLength(4 * 3);
 			expect(flxpointLog.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+		});
+	});
+
+	describe('polling triggers active in queue mode, across a restart of the main process', () => {
+		const expected: Record<string, string[]> = {};
+		const triggerItems = async (v: TriggerVendor) => {
+			const rows = (await runtime.listExecutions(n8n.editor, triggerWorkflowId(v))).filter((e) => runtime.FINAL_STATUSES.includes(e.status));
+			const out: Array<{ execution: runtime.Execution; items: Json[] }> = [];
+			for (const row of rows) {
+				const execution = await runtime.getExecution(n8n.editor, row.id);
+				out.push({ execution, items: runtime.executionItems(execution, 'No Operation') });
+			}
+			return out;
+		};
+		const emitted = async (v: TriggerVendor) => (await triggerItems(v)).flatMap((e) => e.items.map((i) => `${String(i.event)} ${String(i.id)}`)).sort();
+		/** Waits until the vendor's executions hold `count` items, then 7 s more (a poll or more: anything emitted twice shows). */
+		const settle = async (v: TriggerVendor, count: number) => {
+			const end = Date.now() + 60_000;
+			while ((await emitted(v)).length < count && Date.now() < end) await sleep(1000);
+			await sleep(7000);
+		};
+		const change = (v: TriggerVendor, marker: string) => {
+			const created = v.create(2);
+			const updated = v.update(marker);
+			expected[v.name] = [...(expected[v.name] ?? []), ...created.map((id) => `created ${id}`), `updated ${updated}`];
+		};
+
+		beforeAll(async () => {
+			for (const v of TRIGGERS) await runtime.activateWorkflow(n8n.editor, triggerWorkflowId(v));
+			// The first poll records a baseline; wait for it and one more.
+			await sleep(11_000);
+			for (const v of TRIGGERS) change(v, 'QueueRename');
+			for (const v of TRIGGERS) await settle(v, expected[v.name].length);
+			mark('triggers: changes emitted');
+		}, 3 * 60_000);
+
+		test.each(TRIGGERS)('$name Trigger: each change emitted once, run on a worker', async (v) => {
+			expect({ vendor: v.name, emitted: await emitted(v) }).toEqual({ vendor: v.name, emitted: [...expected[v.name]].sort() });
+			for (const { execution } of await triggerItems(v)) {
+				expect({ id: execution.id, status: execution.status, workers: workerOf(execution.id).length }).toEqual({ id: execution.id, status: 'success', workers: 1 });
+			}
+		});
+
+		test.each(TRIGGERS)('$name Trigger: changes made while the main process was down are emitted once after its restart', async (v) => {
+			if (v === TRIGGERS[0]) {
+				n8n.editor = await runtime.restartEditor(n8n.editor, { whileStopped: () => TRIGGERS.forEach((t) => change(t, 'WhileMainDown')) });
+				await runtime.ownerSession(n8n.editor);
+				mark('triggers: main restarted');
+				for (const t of TRIGGERS) await settle(t, expected[t.name].length);
+				mark('triggers: restart changes emitted');
+			}
+			expect({ vendor: v.name, emitted: await emitted(v) }).toEqual({ vendor: v.name, emitted: [...expected[v.name]].sort() });
 		});
 	});
 
