@@ -127,6 +127,18 @@ export async function importWorkflow(env: Env, workflow: WorkflowImport, { timeo
 	return { id, ...r };
 }
 
+/** Several workflows in one `n8n import:workflow` (one n8n start-up instead of one each); each needs an `id`. */
+export async function importWorkflows(env: Env, workflows: WorkflowImport[], { timeoutMs }: { timeoutMs?: number } = {}): Promise<CliResult> {
+	const list = workflows.map((workflow) => {
+		if (!workflow.id) throw new Error('importWorkflows: every workflow needs an id');
+		return { active: false, settings: {}, connections: {}, ...workflow };
+	});
+	const file = await writeTempJson(env, 'workflows', list);
+	const r = await n8nCli(['import:workflow', `--input=${file}`], { env, timeoutMs });
+	if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) throw cliFailure(`n8n import:workflow (${list.length})`, r);
+	return r;
+}
+
 export interface N8nItem {
 	json: Record<string, unknown>;
 	pairedItem?: unknown;

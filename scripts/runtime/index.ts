@@ -19,6 +19,7 @@
  *   children.ts  the n8n processes started here (environment, ending them)
  *   smoke.ts     the smoke test (npm run runtime -- smoke)
  *   util.ts      JSON files, timing, free ports
+ *   queue.ts     queue mode: Redis and Postgres (Debian packages), n8n main and workers
  */
 export {
 	installProblem,
@@ -39,6 +40,7 @@ export {
 	executeWorkflow,
 	importCredentials,
 	importWorkflow,
+	importWorkflows,
 	N8nExecutionError,
 	n8nCli,
 	nodeOutput,
@@ -58,3 +60,17 @@ export { activateWorkflow, getWorkflow } from './activate';
 export { executionItems, FINAL_STATUSES, getExecution, listExecutions, workflowExecutions, type Execution, type ExecutionSummary } from './executions';
 export { smokeWorkflow } from './smoke';
 export { freePort } from './util';
+export {
+	prepareQueueInfra,
+	queueEnv,
+	startPostgres,
+	startQueueInstance,
+	startRedis,
+	startWorker,
+	type Postgres,
+	type QueueInfra,
+	type QueueInstance,
+	type QueueOptions,
+	type Service,
+	type Worker,
+} from './queue';
