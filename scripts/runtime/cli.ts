@@ -24,13 +24,37 @@ export interface CliOptions {
 	timeoutMs?: number;
 	cwd?: string;
 	onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+	/** Called with the n8n process's pid once it is spawned (its process group has the same id). */
+	onSpawn?: (pid: number) => void;
+	/**
+	 * Keep at most this many characters of each stream (its first and last half): for runs whose
+	 * output (the run JSON of `n8n execute`) is hundreds of MB. Default: everything.
+	 */
+	keepChars?: number;
 }
+
+/** Appends `chunk`, keeping the first and last `keep / 2` characters once over `keep`. */
+function appendKept(kept: { head: string; tail: string; dropped: number }, chunk: string, keep: number): void {
+	if (kept.head.length < keep / 2) {
+		const room = Math.floor(keep / 2) - kept.head.length;
+		kept.head += chunk.slice(0, room);
+		chunk = chunk.slice(room);
+	}
+	kept.tail += chunk;
+	if (kept.tail.length > keep / 2) {
+		const cut = kept.tail.length - Math.floor(keep / 2);
+		kept.dropped += cut;
+		kept.tail = kept.tail.slice(cut);
+	}
+}
+
+const keptText = (kept: { head: string; tail: string; dropped: number }) => (kept.dropped > 0 ? `${kept.head}\n[... ${kept.dropped} characters left out ...]\n${kept.tail}` : kept.head + kept.tail);
 
 /**
  * Run `n8n <args>` with Node 24. cwd is the n8n home (n8n reads a `.env` from its cwd).
  * Never rejects on a non-zero exit; rejects on a time-out (the error carries the CliResult fields).
  */
-export async function n8nCli(args: string[], { env, timeoutMs = 180000, cwd, onOutput }: CliOptions): Promise<CliResult> {
+export async function n8nCli(args: string[], { env, timeoutMs = 180000, cwd, onOutput, onSpawn, keepChars = Infinity }: CliOptions): Promise<CliResult> {
 	if (!env || !env.N8N_USER_FOLDER) throw new Error('n8nCli needs the env from createN8nHome()');
 	if (!fs.existsSync(nodeBin())) throw new Error(`n8n runtime not installed: run \`npm run runtime -- install\` (${installProblem()})`);
 	// Every n8n process starts a task broker: a port of its own, so that CLI calls can overlap with
@@ -45,15 +69,16 @@ export async function n8nCli(args: string[], { env, timeoutMs = 180000, cwd, onO
 			detached: true, // own process group, so a time-out can end n8n and its task runner together
 		});
 		track(child);
-		let stdout = '';
-		let stderr = '';
+		if (onSpawn && child.pid !== undefined) onSpawn(child.pid);
+		const outKept = { head: '', tail: '', dropped: 0 };
+		const errKept = { head: '', tail: '', dropped: 0 };
 		let timedOut = false;
 		child.stdout.on('data', (d: Buffer) => {
-			stdout += d;
+			appendKept(outKept, String(d), keepChars);
 			if (onOutput) onOutput(String(d), 'stdout');
 		});
 		child.stderr.on('data', (d: Buffer) => {
-			stderr += d;
+			appendKept(errKept, String(d), keepChars);
 			if (onOutput) onOutput(String(d), 'stderr');
 		});
 		const timer = setTimeout(() => {
@@ -67,6 +92,8 @@ export async function n8nCli(args: string[], { env, timeoutMs = 180000, cwd, onO
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
 			const ms = Date.now() - started;
+			const stdout = keptText(outKept);
+			const stderr = keptText(errKept);
 			if (timedOut) {
 				const err = new Error(`n8n ${args.join(' ')} timed out after ${fmtSecs(ms)}\nstdout:\n${stdout.slice(-4000)}\nstderr:\n${stderr.slice(-4000)}`);
 				reject(Object.assign(err, { code, signal, stdout, stderr, ms }));
