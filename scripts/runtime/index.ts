@@ -63,6 +63,11 @@ export { freePort } from './util';
 export {
 	prepareQueueInfra,
 	queueEnv,
+	onWebhook,
+	webhookNode,
+	type QueueWorkflow,
+	type QueueWorkflowNode,
+	type QueueConnection,
 	startPostgres,
 	startQueueInstance,
 	startRedis,

@@ -5,6 +5,7 @@
  * an N8N_USER_FOLDER of its own holding this package, all on the same database and queue.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import net from 'node:net';
@@ -317,4 +318,47 @@ export async function startQueueInstance(infra: Exclude<QueueInfra, { skip: stri
 	}
 	handle.instance = { redis, postgres, main, env, editor, workers: workerList, addWorker, stop };
 	return handle.instance;
+}
+
+/** A workflow as n8n exports it, as far as the queue-mode runs change it. */
+export interface QueueWorkflowNode {
+	id?: string;
+	name: string;
+	type: string;
+	typeVersion?: number;
+	position?: number[];
+	parameters?: Record<string, unknown>;
+	credentials?: Record<string, unknown>;
+	webhookId?: string;
+}
+export type QueueConnection = { node: string; type: string; index: number };
+/** A type, not an interface: it is then a WorkflowImport (a record) as it is. */
+export type QueueWorkflow = { id: string; name: string; nodes: QueueWorkflowNode[]; connections: Record<string, { main: QueueConnection[][] }>; settings?: Record<string, unknown> };
+
+/** A production Webhook trigger (POST) at `path`: in queue mode its executions run on workers. */
+export function webhookNode(path: string): QueueWorkflowNode {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/**
+ * A copy of a workflow with its Schedule and Manual triggers replaced by one production Webhook at
+ * `path` (POST): in queue mode a webhook's execution runs on a worker.
+ */
+export function onWebhook(workflow: QueueWorkflow, path: string): QueueWorkflow {
+	const wf = JSON.parse(JSON.stringify(workflow)) as QueueWorkflow;
+	const triggers = wf.nodes.filter((n) => /\.(scheduleTrigger|manualTrigger)$/.test(n.type)).map((n) => n.name);
+	const targets = new Map<string, QueueConnection>();
+	for (const name of triggers) for (const c of wf.connections[name]?.main[0] ?? []) targets.set(c.node, c);
+	for (const name of triggers) delete wf.connections[name];
+	wf.nodes = [webhookNode(path), ...wf.nodes.filter((n) => !triggers.includes(n.name))];
+	wf.connections.Webhook = { main: [[...targets.values()]] };
+	return wf;
 }

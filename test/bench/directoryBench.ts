@@ -28,24 +28,12 @@ import { labCredentials, loadTemplates, startLab, type Lab, type Template } from
 import * as runtime from '../../scripts/runtime';
 import { samplePeople } from '../../simulators/core/people';
 import type { SimServer } from '../../simulators/core/server';
+import { rateBound } from './latencyBench';
 
-type Json = Record<string, unknown>;
 type Mode = 'single' | 'queue';
 
-interface WorkflowNode {
-	id?: string;
-	name: string;
-	type: string;
-	typeVersion?: number;
-	position?: number[];
-	parameters?: Json;
-	credentials?: Json;
-	webhookId?: string;
-}
-type Connection = { node: string; type: string; index: number };
-type Connections = Record<string, { main: Connection[][] }>;
-/** A type, not an interface: it is then a runtime.WorkflowImport (a record) as it is. */
-type Workflow = { id: string; name: string; nodes: WorkflowNode[]; connections: Connections; settings?: Json };
+type WorkflowNode = runtime.QueueWorkflowNode;
+type Workflow = runtime.QueueWorkflow;
 
 const FLAMEUP_BATCH = 100;
 const FLAMEUP_PER_MINUTE = 120;
@@ -172,26 +160,6 @@ function withPattern(template: Template): Workflow {
 	return { ...wf, id: `${wf.id.slice(0, 12)}Loop`, name: `${wf.name} (loop of ${LOOP_SIZE})` };
 }
 
-/** The workflow with its Schedule and Manual triggers replaced by one production Webhook at `path`. */
-function onWebhook(wf: Workflow, path: string): Workflow {
-	const copy = JSON.parse(JSON.stringify(wf)) as Workflow;
-	const triggers = copy.nodes.filter((n) => /\.(scheduleTrigger|manualTrigger)$/.test(n.type)).map((n) => n.name);
-	const targets = new Map<string, Connection>();
-	for (const name of triggers) for (const c of copy.connections[name]?.main[0] ?? []) targets.set(c.node, c);
-	for (const name of triggers) delete copy.connections[name];
-	const webhook: WorkflowNode = {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-	};
-	copy.nodes = [webhook, ...copy.nodes.filter((n) => !triggers.includes(n.name))];
-	copy.connections.Webhook = { main: [[...targets.values()]] };
-	return copy;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One run.
@@ -216,7 +184,7 @@ interface RunResult {
 }
 
 /** The bound in seconds for `batches` requests at 120 a minute (sliding window), without the last round trip. */
-const boundSeconds = (batches: number) => Math.floor((batches - 1) / FLAMEUP_PER_MINUTE) * 60;
+const boundSeconds = (batches: number) => rateBound(batches, [{ limit: FLAMEUP_PER_MINUTE, intervalMs: 60_000 }]);
 
 /** Logs the simulators' counts every minute while `run` runs. */
 async function withProgress<T>(mode: Mode, lab: Lab, run: () => Promise<T>): Promise<T> {
@@ -334,7 +302,7 @@ async function runQueue(): Promise<RunResult> {
 	if ('skip' in infra) throw new Error(`queue mode cannot run here: ${infra.skip}`);
 	const lab = await newLab();
 	const sampler = new MemorySampler();
-	const wf = onWebhook(withPattern(template1()), `directory-${PATTERN}`);
+	const wf = runtime.onWebhook(withPattern(template1()), `directory-${PATTERN}`);
 	const n8n = await runtime.startQueueInstance(infra, {
 		workers: 1,
 		log: (m) => log(`queue: ${m}`),

@@ -27,47 +27,11 @@ else if (infra.installed.length > 0) log(`installed from Debian packages: ${infr
 const describeQueue = 'skip' in infra ? describe.skip : describe;
 
 type Json = Record<string, unknown>;
-interface WorkflowNode {
-	id?: string;
-	name: string;
-	type: string;
-	typeVersion?: number;
-	position?: number[];
-	parameters?: Json;
-	credentials?: Json;
-	webhookId?: string;
-}
-type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
-/** A type, not an interface: it is then a runtime.WorkflowImport (a record) as it is. */
-type Workflow = {
-	id: string;
-	name: string;
-	nodes: WorkflowNode[];
-	connections: Connections;
-	settings?: Json;
-};
-
-const webhookNode = (path: string): WorkflowNode => ({
-	id: randomUUID(),
-	name: 'Webhook',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: randomUUID(),
-	parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-});
+type Workflow = runtime.QueueWorkflow;
+const webhookNode = runtime.webhookNode;
 
 /** A template with its Schedule and Manual triggers replaced by one Webhook at `queue-<id>`. */
-function onWebhook(template: Template): Workflow {
-	const wf = JSON.parse(JSON.stringify(template.workflow)) as Workflow;
-	const triggers = wf.nodes.filter((n) => /\.(scheduleTrigger|manualTrigger)$/.test(n.type)).map((n) => n.name);
-	const targets = new Map<string, { node: string; type: string; index: number }>();
-	for (const name of triggers) for (const c of wf.connections[name]?.main[0] ?? []) targets.set(c.node, c);
-	for (const name of triggers) delete wf.connections[name];
-	wf.nodes = [webhookNode(`queue-${wf.id}`), ...wf.nodes.filter((n) => !triggers.includes(n.name))];
-	wf.connections.Webhook = { main: [[...targets.values()]] };
-	return wf;
-}
+const onWebhook = (template: Template): Workflow => runtime.onWebhook(template.workflow as unknown as Workflow, `queue-${template.workflow.id}`);
 
 /**
  * Four of these run together, on two workers: each reads 150 Flxpoint users by email (3 requests of 50;
