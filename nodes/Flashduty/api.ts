@@ -19,7 +19,7 @@ export const FLASHDUTY_REQUESTS_PER_MINUTE = 1000;
 export const FLASHDUTY_PERSON_CHUNK = 100;
 
 /** Requests of one key in flight together (the rate windows still hold: 50 a second, 1,000 a minute). */
-export const FLASHDUTY_MAX_IN_FLIGHT = 16;
+export const FLASHDUTY_MAX_IN_FLIGHT = 32;
 
 /** `{request_id, error: {code, message}}` (ErrorResponse); the request ID is also in `Flashcat-Request-Id` (docs/vendors/flashduty.md#errors). */
 function parseFlashdutyError(response: ApiResponse): VendorErrorInfo {

@@ -6,8 +6,14 @@ export interface RateWindow {
 	intervalMs: number;
 }
 
-/** Extra room kept on every window, so clock jitter and network latency never push a request over. */
+/**
+ * Room kept past a server's announced reset, and the most kept on a window (see `marginMs`): reset
+ * times come in whole seconds or from another clock.
+ */
 export const WINDOW_MARGIN_MS = 50;
+
+/** The least room kept on every window: clock steps of a millisecond on either side. */
+export const MIN_WINDOW_MARGIN_MS = 5;
 
 export interface Clock {
 	now(): number;
@@ -28,12 +34,20 @@ export class RateLimiter {
 	/** Start times handed out, oldest first; only the most recent `max(limit)` are kept. */
 	private readonly starts: number[] = [];
 
+	/** For each of `starts`, when its answer came (NaN until it has): see `recount`. */
+	private readonly answers: number[] = [];
+
 	private pausedUntil = 0;
 
 	/** Until when the key is taken to be shared with other clients (see `observe`). */
 	private sharedUntil = 0;
 
 	private readonly keep: number;
+
+	/** Requests answered so far, and how many make the first window (the smallest limit): see `settle`. */
+	private answered = 0;
+
+	private readonly firstWindow: number;
 
 	/**
 	 * The shortest round trip (send to answer) seen so far on this key: the part of a later answer's
@@ -53,20 +67,39 @@ export class RateLimiter {
 		private readonly clock: Clock = realClock,
 	) {
 		this.keep = Math.max(1, ...windows.map((w) => w.limit));
+		this.firstWindow = Math.min(...windows.map((w) => w.limit));
 	}
 
 	/** Reserve the next slot and return when it starts (ms since epoch). */
 	reserve(): number {
+		const margin = this.marginMs();
 		let start = Math.max(this.clock.now(), this.pausedUntil);
 		for (const { limit, intervalMs } of this.windows) {
 			if (this.starts.length >= limit) {
 				const blocking = this.starts[this.starts.length - limit];
-				start = Math.max(start, blocking + intervalMs + WINDOW_MARGIN_MS);
+				start = Math.max(start, blocking + intervalMs + margin);
 			}
 		}
 		this.starts.push(start);
-		if (this.starts.length > this.keep) this.starts.splice(0, this.starts.length - this.keep);
+		this.answers.push(NaN);
+		if (this.starts.length > this.keep) {
+			this.starts.splice(0, this.starts.length - this.keep);
+			this.answers.splice(0, this.answers.length - this.keep);
+		}
 		return start;
+	}
+
+	/**
+	 * The room kept on every window beyond its length, against network jitter: a slot counts from its
+	 * answer less the shortest round trip (`settle`), which is early only when this answer's way back
+	 * and the next request's way there are together shorter than that shortest round trip, i.e. by
+	 * the paths' jitter. Jitter grows with the path, so the room does: 5 ms plus a twentieth of the
+	 * shortest round trip, at most 50 ms (15 ms at 200 ms; 5 ms on a local network, where a fixed
+	 * 50 ms cost 5 % of a one-second window). test/unit/engine.test.ts runs it against servers that
+	 * count on arrival with one-way jitter of that size.
+	 */
+	marginMs(): number {
+		return Math.min(WINDOW_MARGIN_MS, MIN_WINDOW_MARGIN_MS + this.shortestRoundTrip / 20);
 	}
 
 	/** Wait until a request may be sent; returns the slot's start (for `settle`). */
@@ -101,11 +134,12 @@ export class RateLimiter {
 	 * slot open before the server has seen this one (a slow first request sent at t=0 but arriving at
 	 * t=0.2 s would let a third at t=1.05 s land inside its second under 2/s). Counting from the answer
 	 * is safe but late by the whole round trip (at 200 ms latency a 2/s limit ran at 1.29× its bound).
-	 * So a slot counts from its answer less the shortest round trip seen before it on this key: the
-	 * way back (and the next request's way there) take at least that long while latency holds, so the
-	 * server never sees more than the window allows, and the first requests, before any round trip is
-	 * known, count from their answers. The limiter's margin absorbs jitter. VendorClient settles every
-	 * request, its answer's arrival and its send.
+	 * So a slot counts from its answer less the shortest round trip seen on this key: the way back
+	 * (and the next request's way there) take at least that long while latency holds, so the server
+	 * never sees more than the window allows. The first window's requests (the smallest limit's
+	 * worth: sent unpaced, their round trips may hold a queue's wait) count from their answers; when a shorter round trip comes, the slots counted with a longer one
+	 * count again (`recount`). The window's margin (`marginMs`) absorbs jitter. VendorClient settles
+	 * every request, with its answer's arrival and its send.
 	 */
 	settle(start: number, at: number, sentAt = start): void {
 		const waiting = this.unanswered.get(start);
@@ -118,17 +152,54 @@ export class RateLimiter {
 			queueMicrotask(() => waiters.forEach((wake) => wake()));
 		}
 		const roundTrip = at - sentAt;
-		const counted = at - this.shortestRoundTrip;
-		if (roundTrip >= 0) this.shortestRoundTrip = this.shortestRoundTrip === 0 ? roundTrip : Math.min(this.shortestRoundTrip, roundTrip);
-		if (counted <= start) return;
-		let index = this.starts.lastIndexOf(start);
-		if (index < 0) return;
-		// Move the slot to its new time, keeping the list ordered (later slots are few: those in flight).
-		while (index + 1 < this.starts.length && this.starts[index + 1] < counted) {
-			this.starts[index] = this.starts[index + 1];
-			index++;
+		const shortest = this.shortestRoundTrip;
+		// The first window's requests went out together, unpaced: each may have waited in the server's
+		// queue before it was counted, so every round trip seen so far can hold a queue's wait and the
+		// shortest of them overstate the way back. They count from their answers (which costs one round
+		// trip, once per key); later requests are paced by the limiter and show the true shortest.
+		const counted = Math.max(start, this.answered < this.firstWindow ? at : at - shortest);
+		this.answered++;
+		// The slot not yet answered with this start (equal starts are alike; their answers are not).
+		let index = this.starts.length - 1;
+		while (index >= 0 && !(this.starts[index] === start && Number.isNaN(this.answers[index]))) index--;
+		if (index >= 0) {
+			// Move the slot to its new time, keeping the list ordered (later slots are few: those in flight).
+			while (index + 1 < this.starts.length && this.starts[index + 1] < counted) {
+				this.starts[index] = this.starts[index + 1];
+				this.answers[index] = this.answers[index + 1];
+				index++;
+			}
+			this.starts[index] = counted;
+			this.answers[index] = at;
 		}
-		this.starts[index] = counted;
+		if (roundTrip > 0 && (shortest === 0 || roundTrip < shortest)) {
+			this.shortestRoundTrip = roundTrip;
+			if (shortest !== 0) this.recount();
+		}
+	}
+
+	/**
+	 * A shorter round trip shows that the ones before it held more than the way there and back (a
+	 * new connection's set-up, a busy moment): slots counted with the longer one were counted early
+	 * by the difference. So every answered slot still kept counts again from its answer less the new
+	 * shortest round trip; slots only ever move later, and this happens only when the shortest round
+	 * trip falls, a few times a run.
+	 */
+	private recount(): void {
+		let moved = false;
+		for (let i = 0; i < this.starts.length; i++) {
+			const counted = this.answers[i] - this.shortestRoundTrip;
+			if (counted > this.starts[i]) {
+				this.starts[i] = counted;
+				moved = true;
+			}
+		}
+		if (!moved) return;
+		const order = this.starts.map((_, i) => i).sort((a, b) => this.starts[a] - this.starts[b]);
+		const starts = order.map((i) => this.starts[i]);
+		const answers = order.map((i) => this.answers[i]);
+		starts.forEach((t, i) => (this.starts[i] = t));
+		answers.forEach((t, i) => (this.answers[i] = t));
 	}
 
 	/**
