@@ -144,7 +144,7 @@ function template1(): Template {
 	return template;
 }
 
-/** With --pattern=loop: Has Email → Loop Over Items (LOOP_SIZE) → Flameup → back to the loop. */
+/** With --pattern=loop: what led into Flameup → Loop Over Items (LOOP_SIZE) → Flameup → back to the loop. */
 function withPattern(template: Template): Workflow {
 	const wf = JSON.parse(JSON.stringify(template.workflow)) as Workflow;
 	if (PATTERN === 'template') return wf;

@@ -8,8 +8,9 @@
  * The sync templates are imported with their Schedule and Manual triggers swapped for a Webhook (a
  * production webhook execution is queued by the main process and run by a worker), started with a POST
  * to the main process, and read back from n8n's execution records (GET /rest/executions). Which worker
- * ran an execution is read from the workers' logs ("Worker started execution <id>"). The PERSCOM and
- * Flashduty triggers poll on the main process (their executions run on workers) across its restart.
+ * ran an execution is read from the workers' logs ("Worker started execution <id>"). The four polling
+ * triggers poll on the main process (their executions run on workers) across its restart; they run
+ * last, since their changes (new Flxpoint users, a renamed one) would be new work for template 1.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -93,7 +94,7 @@ const newPeople = (count: number) => {
 	nextPerson += count;
 	return people;
 };
-/** PERSCOM and Flashduty: the two whose lists filter by updated_at (the other tests leave their keys alone meanwhile). */
+/** All four; each changes records of its own simulator (and nothing else polls or writes there meanwhile). */
 const TRIGGERS: TriggerVendor[] = [
 	{
 		name: 'PERSCOM',
@@ -117,6 +118,30 @@ const TRIGGERS: TriggerVendor[] = [
 			const member = [...lab.flashduty.members.values()][nextPerson % 50];
 			lab.flashduty.touch(member.member_id, { member_name: `${marker} Member` });
 			return String(member.member_id);
+		},
+	},
+	{
+		name: 'Flxpoint',
+		type: 'flxpointTrigger',
+		credential: 'flxpointApi',
+		sim: () => lab.flxpoint,
+		create: (count) => lab.flxpoint.seedSample(newPeople(count)).map((u) => String(u.id)),
+		update: (marker) => {
+			const user = [...lab.flxpoint.users.values()][nextPerson % 50];
+			lab.flxpoint.touch(user.id, { firstName: marker });
+			return String(user.id);
+		},
+	},
+	{
+		name: 'Flameup',
+		type: 'flameupTrigger',
+		credential: 'flameupApi',
+		sim: () => lab.flameup,
+		create: (count) => lab.flameup.seedSample(newPeople(count), 'trig-').map((p) => p.id),
+		update: (marker) => {
+			const person = [...lab.flameup.people.values()][nextPerson % 50];
+			lab.flameup.touch(person.id, { first_name: marker });
+			return person.id;
 		},
 	},
 ];
@@ -345,6 +370,22 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 		});
 	});
 
+	describe('change detection (compareWith: lastRun) across workers', () => {
+		test("template 1 again, on the other worker, writes nothing: n8n's deduplication store is shared through Postgres", async () => {
+			const first = n8n.workers.find((w) => w.name === template1Worker);
+			expect(first).toBeDefined();
+			// The worker that ran the first sync stops: the second run can only go to the other one.
+			await first!.stop();
+			n8n.workers.splice(n8n.workers.indexOf(first!), 1);
+			lab.all.forEach((sim) => sim.clearLog());
+			const { target, worker } = await run(byFile('1-'));
+			expect(worker).not.toBe(template1Worker);
+			expect(actions(target)).toEqual({ created: 0, updated: 0, unchanged: SEED.flxpoint[1], deleted: 0, errors: 0 });
+			expect(writeRequests(lab.flameup)).toEqual([]);
+			expect(lab.flameup.requests).toEqual([]);
+			mark('lastRun on the other worker');
+		});
+	});
 	describe('polling triggers active in queue mode, across a restart of the main process', () => {
 		const expected: Record<string, string[]> = {};
 		const triggerItems = async (v: TriggerVendor) => {
@@ -394,23 +435,6 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 				mark('triggers: restart changes emitted');
 			}
 			expect({ vendor: v.name, emitted: await emitted(v) }).toEqual({ vendor: v.name, emitted: [...expected[v.name]].sort() });
-		});
-	});
-
-	describe('change detection (compareWith: lastRun) across workers', () => {
-		test("template 1 again, on the other worker, writes nothing: n8n's deduplication store is shared through Postgres", async () => {
-			const first = n8n.workers.find((w) => w.name === template1Worker);
-			expect(first).toBeDefined();
-			// The worker that ran the first sync stops: the second run can only go to the other one.
-			await first!.stop();
-			n8n.workers.splice(n8n.workers.indexOf(first!), 1);
-			lab.all.forEach((sim) => sim.clearLog());
-			const { target, worker } = await run(byFile('1-'));
-			expect(worker).not.toBe(template1Worker);
-			expect(actions(target)).toEqual({ created: 0, updated: 0, unchanged: SEED.flxpoint[1], deleted: 0, errors: 0 });
-			expect(writeRequests(lab.flameup)).toEqual([]);
-			expect(lab.flameup.requests).toEqual([]);
-			mark('lastRun on the other worker');
 		});
 	});
 });
