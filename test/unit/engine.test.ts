@@ -335,16 +335,16 @@ describe('throttle', () => {
 		expect((arrivals[599] - arrivals[0]) / ((600 / 50 - 1) * 1000)).toBeLessThanOrEqual(1.1);
 	});
 
-	test('the margin follows the shortest round trip: 5 ms alone, 15 ms at 200 ms, never past 50 ms', () => {
+	test('the margin follows the shortest round trip: 5 ms alone, 10 ms at 200 ms, never past 50 ms', () => {
 		const clock = fakeClock();
 		const limiter = new RateLimiter([{ limit: 50, intervalMs: 1000 }], clock);
 		expect(limiter.marginMs()).toBe(MIN_WINDOW_MARGIN_MS);
 		const start = limiter.reserve();
 		limiter.settle(start, start + 200, start);
-		expect(limiter.marginMs()).toBe(15);
+		expect(limiter.marginMs()).toBe(10);
 		const later = limiter.reserve();
 		limiter.settle(later, later + 900, later);
-		expect(limiter.marginMs()).toBe(15);
+		expect(limiter.marginMs()).toBe(10);
 		const far = new RateLimiter([{ limit: 50, intervalMs: 1000 }], clock);
 		const first = far.reserve();
 		far.settle(first, first + 2000, first);

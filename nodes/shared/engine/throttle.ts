@@ -93,13 +93,13 @@ export class RateLimiter {
 	 * The room kept on every window beyond its length, against network jitter: a slot counts from its
 	 * answer less the shortest round trip (`settle`), which is early only when this answer's way back
 	 * and the next request's way there are together shorter than that shortest round trip, i.e. by
-	 * the paths' jitter. Jitter grows with the path, so the room does: 5 ms plus a twentieth of the
-	 * shortest round trip, at most 50 ms (15 ms at 200 ms; 5 ms on a local network, where a fixed
+	 * the paths' jitter. Jitter grows with the path, so the room does: 5 ms plus a fortieth of the
+	 * shortest round trip, at most 50 ms (10 ms at 200 ms; 5 ms on a local network, where a fixed
 	 * 50 ms cost 5 % of a one-second window). test/unit/engine.test.ts runs it against servers that
-	 * count on arrival with one-way jitter of that size.
+	 * count on arrival, with one-way jitter up to 25 ms each way on a 200 ms round trip.
 	 */
 	marginMs(): number {
-		return Math.min(WINDOW_MARGIN_MS, MIN_WINDOW_MARGIN_MS + this.shortestRoundTrip / 20);
+		return Math.min(WINDOW_MARGIN_MS, MIN_WINDOW_MARGIN_MS + this.shortestRoundTrip / 40);
 	}
 
 	/** Wait until a request may be sent; returns the slot's start (for `settle`). */
