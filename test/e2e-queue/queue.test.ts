@@ -386,6 +386,7 @@ describeQueue('n8n queue mode: main + two workers on Redis and Postgres', () => 
 			mark('lastRun on the other worker');
 		});
 	});
+
 	describe('polling triggers active in queue mode, across a restart of the main process', () => {
 		const expected: Record<string, string[]> = {};
 		const triggerItems = async (v: TriggerVendor) => {

@@ -34,7 +34,10 @@ export class RateLimiter {
 	/** Start times handed out, oldest first; only the most recent `max(limit)` are kept. */
 	private readonly starts: number[] = [];
 
-	/** For each of `starts`, when its answer came (NaN until it has): see `recount`. */
+	/**
+	 * For each of `starts`, when its answer came: NaN while its request is unanswered (what
+	 * `acquireForRequest` waits on), then the time `settle` and `recount` count it from.
+	 */
 	private readonly answers: number[] = [];
 
 	private pausedUntil = 0;
@@ -55,9 +58,6 @@ export class RateLimiter {
 	 * a first request has been answered.
 	 */
 	private shortestRoundTrip = 0;
-
-	/** Slots handed out by `acquireForRequest` whose answer has not come yet (by start; a count per start). */
-	private readonly unanswered = new Map<number, number>();
 
 	/** Callers waiting for an answer to come (see `acquireForRequest`). */
 	private answerWaiters: Array<() => void> = [];
@@ -102,9 +102,10 @@ export class RateLimiter {
 		return Math.min(WINDOW_MARGIN_MS, MIN_WINDOW_MARGIN_MS + this.shortestRoundTrip / 40);
 	}
 
-	/** Wait until a request may be sent; returns the slot's start (for `settle`). */
+	/** Wait until a request may be sent, for callers that never settle: the slot counts from its start. */
 	async acquire(): Promise<number> {
 		const start = this.reserve();
+		this.answers[this.answers.length - 1] = start;
 		const wait = start - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
 		return start;
@@ -117,11 +118,10 @@ export class RateLimiter {
 	 * tells when the server counted it. At steady latency shorter than a window this never waits.
 	 */
 	async acquireForRequest(): Promise<number> {
-		while (this.windows.some(({ limit }) => this.starts.length >= limit && this.unanswered.has(this.starts[this.starts.length - limit]))) {
+		while (this.windows.some(({ limit }) => this.starts.length >= limit && Number.isNaN(this.answers[this.starts.length - limit]))) {
 			await new Promise<void>((resolve) => this.answerWaiters.push(resolve));
 		}
 		const start = this.reserve();
-		this.unanswered.set(start, (this.unanswered.get(start) ?? 0) + 1);
 		const wait = start - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
 		return start;
@@ -137,20 +137,12 @@ export class RateLimiter {
 	 * So a slot counts from its answer less the shortest round trip seen on this key: the way back
 	 * (and the next request's way there) take at least that long while latency holds, so the server
 	 * never sees more than the window allows. The first window's requests (the smallest limit's
-	 * worth: sent unpaced, their round trips may hold a queue's wait) count from their answers; when a shorter round trip comes, the slots counted with a longer one
-	 * count again (`recount`). The window's margin (`marginMs`) absorbs jitter. VendorClient settles
-	 * every request, with its answer's arrival and its send.
+	 * worth: sent unpaced, their round trips may hold a queue's wait) count from their answers; when
+	 * a shorter round trip comes, the slots counted with a longer one count again (`recount`). The
+	 * window's margin (`marginMs`) absorbs jitter. VendorClient settles every request, with its
+	 * answer's arrival and its send.
 	 */
 	settle(start: number, at: number, sentAt = start): void {
-		const waiting = this.unanswered.get(start);
-		if (waiting !== undefined) {
-			if (waiting > 1) this.unanswered.set(start, waiting - 1);
-			else this.unanswered.delete(start);
-			const waiters = this.answerWaiters;
-			this.answerWaiters = [];
-			// Woken after this settle has moved the slot: each looks again at what blocks it.
-			queueMicrotask(() => waiters.forEach((wake) => wake()));
-		}
 		const roundTrip = at - sentAt;
 		const shortest = this.shortestRoundTrip;
 		// The first window's requests went out together, unpaced: each may have waited in the server's
@@ -163,6 +155,10 @@ export class RateLimiter {
 		let index = this.starts.length - 1;
 		while (index >= 0 && !(this.starts[index] === start && Number.isNaN(this.answers[index]))) index--;
 		if (index >= 0) {
+			const waiters = this.answerWaiters;
+			this.answerWaiters = [];
+			// Woken after this settle has moved the slot: each looks again at what blocks it.
+			queueMicrotask(() => waiters.forEach((wake) => wake()));
 			// Move the slot to its new time, keeping the list ordered (later slots are few: those in flight).
 			while (index + 1 < this.starts.length && this.starts[index + 1] < counted) {
 				this.starts[index] = this.starts[index + 1];
@@ -195,11 +191,11 @@ export class RateLimiter {
 			}
 		}
 		if (!moved) return;
-		const order = this.starts.map((_, i) => i).sort((a, b) => this.starts[a] - this.starts[b]);
-		const starts = order.map((i) => this.starts[i]);
-		const answers = order.map((i) => this.answers[i]);
-		starts.forEach((t, i) => (this.starts[i] = t));
-		answers.forEach((t, i) => (this.answers[i] = t));
+		const slots = this.starts.map((start, i) => [start, this.answers[i]]).sort((a, b) => a[0] - b[0]);
+		slots.forEach(([start, answer], i) => {
+			this.starts[i] = start;
+			this.answers[i] = answer;
+		});
 	}
 
 	/**
